@@ -1,0 +1,1 @@
+"""FixFirst stage package."""

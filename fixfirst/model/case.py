@@ -1,0 +1,19 @@
+"""A case: the conversations one customer had about one issue, across channels and days."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    customer_id: str
+    conversation_ids: tuple[str, ...] = Field(min_length=1)
+    channels: tuple[str, ...] = ()
+    opened_at: datetime | None = None
+    last_contact_at: datetime | None = None
+    topic: str = ""

@@ -1,0 +1,40 @@
+"""What the customer said about a contact afterwards: the ground truth drivers are learned from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class FixedAnswer(StrEnum):
+    """The customer's own answer to "Did we fix your problem?"."""
+
+    YES = "yes"
+    NO = "no"
+    CLEAR_NO = "clear_no"  # "You told me clearly it can't be done"
+
+
+class Survey(BaseModel):
+    """A post-contact survey response, joined to a conversation, a customer, or both."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    conversation_id: str | None = None
+    customer_id: str | None = None
+    csat: int | None = Field(default=None, ge=1, le=5, description="Customer satisfaction, 1-5.")
+    ces: int | None = Field(default=None, ge=1, le=7, description="Customer effort score, 1-7 (7 = easy).")
+    fixed: FixedAnswer | None = None
+    empathy: int | None = Field(default=None, ge=1, le=5, description="Customer-rated empathy, 1-5.")
+    comment: str | None = Field(default=None, max_length=20_000)
+    submitted_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _joins_to_something(self) -> Survey:
+        if not (self.conversation_id or self.customer_id):
+            raise ValueError("a survey needs a conversation_id or a customer_id to join to")
+        if self.csat is None and self.ces is None and self.fixed is None and self.empathy is None:
+            raise ValueError("a survey needs at least one of csat, ces, fixed, empathy")
+        return self
