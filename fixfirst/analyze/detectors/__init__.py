@@ -1,1 +1,1 @@
-"""FixFirst stage package."""
+"""Built-in detectors, one module per label. They are registered explicitly in ``registrations.py``."""

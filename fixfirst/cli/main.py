@@ -1,0 +1,273 @@
+"""The `fixfirst` command line: parses options, calls the library, prints a summary. No logic of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fixfirst.cli import exit_codes
+from fixfirst.errors import ConfigError, FixFirstError, InputError, StoreError
+from fixfirst.ingest import Reject
+from fixfirst.pipeline import (
+    AnalyzeSummary,
+    IngestSummary,
+    ReportScope,
+    analyze_files,
+    analyze_stored,
+    build_report_model,
+    ingest_files,
+    run_demo,
+)
+from fixfirst.store import Store
+
+app = typer.Typer(
+    name="fixfirst",
+    help="FixFirst: was the customer's problem fixed? Support QA and analytics with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out_console = Console()
+
+
+class Format(StrEnum):
+    AUTO = "auto"
+    JSONL = "jsonl"
+    CSV = "csv"
+    TWCS = "twcs"
+    ZENDESK = "zendesk"
+    SURVEYS = "surveys"
+
+
+#: CLI spellings -> ingest adapter names.
+_ADAPTER_NAMES = {Format.JSONL: "fixfirst_jsonl"}
+
+
+class ExportFormat(StrEnum):
+    HTML = "html"
+    CSV = "csv"
+    PARQUET = "parquet"
+    JSON = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (sqlite:///file.db or postgresql+psycopg://...). Default: $FIXFIRST_DB "
+                 "or sqlite:///fixfirst.db.", envvar="FIXFIRST_DB", show_envvar=False),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Input format; auto sniffs each file.")]
+MappingOption = Annotated[
+    Path | None, typer.Option("--mapping", help="YAML column mapping for the generic CSV format.")
+]
+RedactOption = Annotated[
+    bool,
+    typer.Option("--redact/--no-redact", help="Redact e-mails, phones, cards, accounts, addresses and handles "
+                 "before storing (default on). --no-redact only for already de-identified data."),
+]
+RejectsOption = Annotated[Path, typer.Option("--rejects", help="Where rejected records are written (JSONL).")]
+
+
+@contextmanager
+def _errors_as_exit_codes() -> Iterator[None]:
+    """Turn FixFirst's own errors into a one-line message and a distinct exit code: never a traceback."""
+    try:
+        yield
+    except InputError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(exit_codes.NOTHING_READ) from None
+    except (ConfigError, StoreError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(exit_codes.CONFIG) from None
+    except FixFirstError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/yellow]: stored batches are complete; run the same command again "
+                      "to finish (nothing is duplicated).")
+        raise typer.Exit(exit_codes.INTERRUPTED) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    )
+
+
+def _print_reject(reject: Reject) -> None:
+    console.print(f"[yellow]rejected[/yellow] {reject.file}:{reject.line}: {reject.reason}", markup=True,
+                  highlight=False, soft_wrap=True)
+
+
+def _ingest_table(summary: IngestSummary) -> Table:
+    table = Table(title="Ingest summary", show_header=True)
+    for column in ("", "read", "stored", "updated", "skipped (duplicates)", "rejected"):
+        table.add_column(column, justify="right" if column else "left")
+    table.add_row("conversations", str(summary.conversations.seen), str(summary.conversations.stored),
+                  str(summary.conversations.updated), str(summary.conversations.duplicates), "")
+    table.add_row("surveys", str(summary.surveys.seen), str(summary.surveys.stored),
+                  str(summary.surveys.updated), str(summary.surveys.duplicates), "")
+    table.add_row("[bold]total[/bold]", str(summary.read), str(summary.stored), str(summary.updated),
+                  str(summary.duplicates), str(summary.rejected))
+    return table
+
+
+def _analysis_table(summary: AnalyzeSummary) -> Table:
+    table = Table(title=f"Analysis: {summary.analyzed} conversations")
+    table.add_column("outcome")
+    table.add_column("conversations", justify="right")
+    for label, count in summary.outcomes.most_common():
+        table.add_row(label, str(count))
+    if summary.behaviours:
+        table.add_section()
+        for label, count in summary.behaviours.most_common():
+            table.add_row(f"[dim]behaviour[/dim] {label}", str(count))
+    return table
+
+
+def _exit_for(read: int, rejected: int) -> int:
+    if rejected and not read:
+        return exit_codes.NOTHING_READ
+    return exit_codes.SOME_REJECTED if rejected else exit_codes.OK
+
+
+def _adapter(format: Format) -> str:  # noqa: A002
+    return _ADAPTER_NAMES.get(format, format.value)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.", show_default=False)],
+    format: FormatOption = Format.AUTO,  # noqa: A002
+    db: DbOption = None,
+    mapping: MappingOption = None,
+    redact: RedactOption = True,
+    rejects: RejectsOption = Path("rejects.jsonl"),
+    batch_size: Annotated[int, typer.Option(min=1, help="Records per transaction.")] = 500,
+) -> None:
+    """Load conversations and surveys into the store (idempotent: re-running never duplicates).
+
+    Exit codes: 0 all loaded, 3 some records rejected (listed in --rejects), 4 nothing could be read.
+    """
+    with _errors_as_exit_codes(), _progress() as progress, Store.open(db) as store:
+        task = progress.add_task("ingesting", total=None)
+        summary = ingest_files(
+            paths, store, format=_adapter(format), csv_mapping=mapping, redact=redact, rejects_path=rejects,
+            batch_size=batch_size, on_item=lambda _item: progress.advance(task), on_reject=_print_reject,
+        )
+    out_console.print(_ingest_table(summary))
+    if summary.rejects_path:
+        console.print(f"{summary.rejected} rejected record(s) written to {summary.rejects_path}")
+    raise typer.Exit(_exit_for(summary.read, summary.rejected))
+
+
+@app.command("analyze")
+def analyze_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files to analyze. Without paths: the conversations "
+                                                       "stored in --db.", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one JSON line per conversation here.")] = None,
+    db: DbOption = None,
+    format: FormatOption = Format.AUTO,  # noqa: A002
+    mapping: MappingOption = None,
+    redact: RedactOption = True,
+    rejects: RejectsOption = Path("rejects.jsonl"),
+    scorecard: Annotated[str | None, typer.Option(help="Scorecard name or YAML file.")] = None,
+    lexicon_dir: Annotated[list[Path] | None, typer.Option("--lexicon-dir", help="Folder of company YAML "
+                                                           "phrase lists extending the built-in ones.")] = None,
+    only_new: Annotated[bool, typer.Option(help="With stored conversations: only those not analyzed yet.")] = False,
+) -> None:
+    """Decide each conversation's outcome, agent behaviours (with evidence spans), sentiment and score.
+
+    With PATHS and no --db, nothing is stored: results go to --out. With --db, conversations and
+    results are stored too. Without PATHS, the stored conversations are (re-)analyzed.
+    """
+    with _errors_as_exit_codes(), _progress() as progress:
+        task = progress.add_task("analyzing", total=None)
+        options = {"out": out, "scorecard": scorecard, "lexicon_dirs": lexicon_dir or (),
+                   "on_result": lambda _r: progress.advance(task)}
+        if paths:
+            store = Store.open(db) if db else None
+            try:
+                summary = analyze_files(paths, store=store, format=_adapter(format), csv_mapping=mapping,
+                                        redact=redact, rejects_path=rejects, **options)
+            finally:
+                if store:
+                    store.close()
+        else:
+            with Store.open(db) as store:
+                summary = analyze_stored(store, only_new=only_new, **options)
+    out_console.print(_analysis_table(summary))
+    if out:
+        console.print(f"results written to {out}")
+    if summary.rejects_path:
+        console.print(f"{summary.rejected} rejected record(s) written to {summary.rejects_path}")
+    raise typer.Exit(_exit_for(summary.analyzed, summary.rejected))
+
+
+def _parse_day(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file, or a folder for csv/parquet/json.")] = Path(
+        "report.html"),
+    format: Annotated[ExportFormat, typer.Option("--format", help="html report or table exports.")] = (  # noqa: A002
+        ExportFormat.HTML),
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD), inclusive.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD), exclusive.")] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team's contacts (and their cases).")] = None,
+    company: Annotated[str | None, typer.Option(help="Only this company's / brand's contacts.")] = None,
+    window_days: Annotated[float, typer.Option(help="Days within which repeat contacts join a case.")] = 7,
+) -> None:
+    """Write the self-contained HTML report (opens offline) or CSV/Parquet/JSON exports of its tables."""
+    from fixfirst.report import export_tables, write_html
+
+    with _errors_as_exit_codes():
+        try:
+            scope = ReportScope(_parse_day(start), _parse_day(end), team, company, window_days)
+        except ValueError as error:
+            raise typer.BadParameter(f"--from/--to must be YYYY-MM-DD: {error}") from None
+        with Store.open(db) as store:
+            model = build_report_model(store, scope)
+        if format is ExportFormat.HTML:
+            path = write_html(model, out)
+            out_console.print(f"report written to {path}")
+        else:
+            files = export_tables(model, out, format.value)
+            out_console.print(f"{len(files)} tables written to {out}/ as {format.value}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for fixfirst.db, results.jsonl, report.html.")] = (
+        Path("fixfirst-demo")),
+) -> None:
+    """Run the whole flow on the bundled demo data: ingest, analyze, store (SQLite), report. Offline."""
+    with _errors_as_exit_codes(), _progress() as progress:
+        task = progress.add_task("analyzing demo conversations", total=None)
+        summary = run_demo(out, on_result=lambda _r: progress.advance(task))
+    out_console.print(_ingest_table(summary.ingest))
+    out_console.print(_analysis_table(summary.analysis))
+    out_console.print(f"database: {summary.db_url}")
+    out_console.print(f"results:  {summary.results_path}")
+    out_console.print(f"report:   {summary.report_path}  (open it in a browser; it works offline)")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,318 @@
+"""Redaction of personal data before anything is stored: Presidio pattern recognizers, offline.
+
+What is replaced, by which typed placeholder:
+
+==============  ==========  ===============================================================
+placeholder     entity      how it is found
+==============  ==========  ===============================================================
+``<EMAIL>``     e-mail      Presidio ``EmailRecognizer`` (domain checked against the bundled
+                            public-suffix snapshot - never the network)
+``<CARD>``      card        Presidio ``CreditCardRecognizer`` (Luhn checked)
+``<IBAN>``      IBAN        Presidio ``IbanRecognizer`` (country format + checksum)
+``<ACCOUNT>``   account     own pattern: 6-18 digits after "account/acct/a/c/member/policy
+                            (no/number/#)"
+``<PHONE>``     phone       Presidio ``PhoneRecognizer`` (python-phonenumbers, valid numbers)
+``<ADDRESS>``   address     own pattern: "12 Elm Street", "1600 Pennsylvania Ave, Apt 4"
+                            (number + capitalised name + street type); lower-case addresses
+                            and addresses without a number are not found
+``<HANDLE>``    @handle     own pattern: ``@name`` not inside an e-mail or URL; the company's
+                            and the agents' own handles are kept (they are brands, not people,
+                            and "DM @AppleSupport" is evidence the engine reads)
+==============  ==========  ===============================================================
+
+URLs are kept: help-article links are the evidence for "the agent gave the specific answer".
+Inside a URL only e-mail addresses are redacted (digits in a URL are not phone numbers).
+
+Author ids: customer ids and handles are kept as they are by default, because linking a
+customer's conversations into cases and joining surveys need them, and they are ids the
+company already holds. Pass ``pseudonym_salt`` to replace every customer id/author (and
+``Survey.customer_id``) by a salted, stable pseudonym ``cust-<hmac>``: the same customer maps
+to the same pseudonym in every file read with the same salt, so linking still works.
+
+Speed: recognizers run only when a cheap check says they could match (``@`` for e-mails and
+handles, a run of digits for phones/cards/accounts), so most turns cost a few regex searches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from fixfirst.model import MAX_TURN_CHARS, Conversation, Role, Survey
+
+#: Stored in `Conversation.metadata["redacted"]`, so a re-run knows what was already done.
+REDACTION_VERSION = "fixfirst.redaction.v1"
+
+PLACEHOLDERS: dict[str, str] = {
+    "EMAIL_ADDRESS": "<EMAIL>",
+    "CREDIT_CARD": "<CARD>",
+    "IBAN_CODE": "<IBAN>",
+    "ACCOUNT_NUMBER": "<ACCOUNT>",
+    "PHONE_NUMBER": "<PHONE>",
+    "STREET_ADDRESS": "<ADDRESS>",
+    "SOCIAL_HANDLE": "<HANDLE>",
+}
+#: When two findings overlap, the earlier entity in this order wins (a card beats a phone).
+_PRIORITY = {entity: rank for rank, entity in enumerate(PLACEHOLDERS)}
+
+_URL = re.compile(r"(?:https?:\s?//|www\.)[^\s<>\"']+", re.IGNORECASE)
+_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]{0,3}\d){5,}")
+_LONG_DIGITS = re.compile(r"\d(?:[\s\-]?\d){12,}")
+_IBAN_HINT = re.compile(r"\b[A-Za-z]{2}\d{2}\s?[A-Za-z0-9]{4}")
+_ACCOUNT_HINT = re.compile(r"(?i)\b(?:account|acct|a/c|member|policy|customer|loyalty|card)")
+_STREET_HINT = re.compile(
+    r"\d[^\n]{1,80}?\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
+    r"Place|Pl|Terrace|Close|Parkway|Pkwy|Highway|Hwy|Crescent|Square|Sq)\b"
+)
+
+_HANDLE_REGEX = r"(?<![\w@/.])@[A-Za-z0-9_]{1,30}\b"
+_HANDLE = re.compile(_HANDLE_REGEX)
+_ACCOUNT_REGEX = (
+    r"(?<=\b(?:account|acct|a/c|member(?:ship)?|policy|customer|loyalty|card)"
+    r"(?:\s+(?:no|nr|number|num|id|#))?\.?\s*(?:is|was|:|#|=)?\s*#?)"
+    r"\d(?:[ \-]?\d){5,17}\b"
+)
+_STREET_TYPES = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|"
+    r"Close|Parkway|Pkwy|Highway|Hwy|Crescent|Square|Sq)"
+)
+_ADDRESS_REGEX = (
+    r"\b\d{1,6}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'\-]*\.?\s+){1,4}" + _STREET_TYPES + r"\b\.?"
+    r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Flat|#)\.?\s*#?[A-Za-z0-9\-]+)?"
+    r"(?:,\s*[A-Z][A-Za-z\- ]{1,30},\s*(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}))?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    entity: str
+
+
+def _offline_suffix_extractor():  # noqa: ANN202 - tldextract.TLDExtract
+    """tldextract with no suffix-list download and no cache writes: the bundled snapshot only."""
+    import tldextract
+
+    return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+
+
+def _build_recognizers() -> dict[str, Any]:
+    """Presidio recognizers, built on first use (imports and regex compiles cost ~0.5 s)."""
+    import regex
+    from presidio_analyzer import Pattern, PatternRecognizer
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        IbanRecognizer,
+        PhoneRecognizer,
+    )
+
+    extract = _offline_suffix_extractor()
+
+    class OfflineEmailRecognizer(EmailRecognizer):
+        """Presidio's e-mail pattern; the domain is checked against the bundled suffix list."""
+
+        def validate_result(self, pattern_text: str) -> bool:
+            return extract(pattern_text.rpartition("@")[2]).suffix != ""
+
+    case_sensitive = regex.MULTILINE
+    return {
+        "EMAIL_ADDRESS": OfflineEmailRecognizer(),
+        "CREDIT_CARD": CreditCardRecognizer(),
+        "IBAN_CODE": IbanRecognizer(),
+        "ACCOUNT_NUMBER": PatternRecognizer(
+            supported_entity="ACCOUNT_NUMBER",
+            name="FixFirstAccountNumberRecognizer",
+            patterns=[Pattern("account number after a keyword", _ACCOUNT_REGEX, 0.6)],
+        ),
+        "PHONE_NUMBER": PhoneRecognizer(),
+        "STREET_ADDRESS": PatternRecognizer(
+            supported_entity="STREET_ADDRESS",
+            name="FixFirstStreetAddressRecognizer",
+            patterns=[Pattern("number + capitalised name + street type", _ADDRESS_REGEX, 0.5)],
+            global_regex_flags=case_sensitive,
+        ),
+        "SOCIAL_HANDLE": PatternRecognizer(
+            supported_entity="SOCIAL_HANDLE",
+            name="FixFirstSocialHandleRecognizer",
+            patterns=[Pattern("@handle", _HANDLE_REGEX, 0.6)],
+        ),
+    }
+
+
+def _trim_email(text: str, span: _Span) -> _Span:
+    """Presidio's local part admits `/?=&`, so "site.com/x?user=a@b.org" would take the link with it."""
+    at = text.rfind("@", span.start, span.end)
+    cut = max(text.rfind(c, span.start, at) for c in "/?=&:")
+    return _Span(cut + 1, span.end, span.entity) if cut >= 0 else span
+
+
+def _inside_code(text: str, start: int) -> bool:
+    """True for digits glued to letters, like error code "WS-37397-9": a code, not a phone number."""
+    before = text[max(0, start - 2) : start]
+    return bool(before) and (before[-1].isalnum() or (before[-1] in "-_" and before[:1].isalpha()))
+
+
+def _normalise_handle(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+class Redactor:
+    """Replaces personal data in text with typed placeholders; cheap to construct, lazy to load.
+
+    Args:
+        keep_handles: handles never redacted in any text (e.g. the company's own accounts).
+        pseudonym_salt: when given, customer ids/authors become stable salted pseudonyms.
+    """
+
+    def __init__(self, keep_handles: Iterable[str] = (), pseudonym_salt: str | None = None) -> None:
+        self.keep_handles = frozenset(_normalise_handle(h) for h in keep_handles)
+        self.pseudonym_salt = pseudonym_salt
+
+    @cached_property
+    def _recognizers(self) -> dict[str, Any]:
+        return _build_recognizers()
+
+    @cached_property
+    def _anonymizer(self) -> Any:
+        from presidio_anonymizer import AnonymizerEngine
+
+        return AnonymizerEngine()
+
+    @cached_property
+    def _operators(self) -> dict[str, Any]:
+        from presidio_anonymizer.entities import OperatorConfig
+
+        return {
+            entity: OperatorConfig("replace", {"new_value": value}) for entity, value in PLACEHOLDERS.items()
+        }
+
+    def _candidates(self, text: str, masked: str) -> list[str]:
+        """Entities worth running a recognizer for: cheap checks first, Presidio only when needed."""
+        entities: list[str] = []
+        if "@" in text:
+            entities.append("EMAIL_ADDRESS")
+        if "@" in masked:
+            entities.append("SOCIAL_HANDLE")
+        text = masked
+        if _DIGIT_RUN.search(text):
+            if _LONG_DIGITS.search(text):
+                entities.append("CREDIT_CARD")
+            if _ACCOUNT_HINT.search(text):
+                entities.append("ACCOUNT_NUMBER")
+            entities.append("PHONE_NUMBER")
+        if _IBAN_HINT.search(text):
+            entities.append("IBAN_CODE")
+        if _STREET_HINT.search(text):
+            entities.append("STREET_ADDRESS")
+        return entities
+
+    def find(self, text: str, keep_handles: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+        """(start, end, entity) of every piece of personal data in `text`, non-overlapping, in order."""
+        # URLs are blanked out (same length, so offsets hold) for every recognizer but e-mail:
+        # digits in a link are not a phone number and "/@name" in a link is not a mention.
+        masked = (
+            _URL.sub(lambda m: " " * (m.end() - m.start()), text) if "/" in text or "www" in text else text
+        )
+        entities = self._candidates(text, masked)
+        if not entities:
+            return []
+        # For the number recognizers, blank @handles too: "@115712" is a handle, not a phone number.
+        numbers = _HANDLE.sub(lambda m: " " * (m.end() - m.start()), masked) if "@" in masked else masked
+        if "PHONE_NUMBER" in entities and not _DIGIT_RUN.search(numbers):
+            entities.remove("PHONE_NUMBER")
+        keep = self.keep_handles | {_normalise_handle(h) for h in keep_handles}
+        spans: list[_Span] = []
+        for entity in entities:
+            source = text if entity == "EMAIL_ADDRESS" else masked if entity == "SOCIAL_HANDLE" else numbers
+            for result in self._recognizers[entity].analyze(source, [entity], None):
+                span = _Span(result.start, result.end, entity)
+                if entity == "EMAIL_ADDRESS":
+                    span = _trim_email(text, span)
+                if entity == "SOCIAL_HANDLE" and _normalise_handle(text[span.start : span.end]) in keep:
+                    continue
+                if entity == "PHONE_NUMBER" and _inside_code(text, span.start):
+                    continue
+                spans.append(span)
+        spans.sort(key=lambda s: (_PRIORITY[s.entity], s.start, -(s.end - s.start)))
+        chosen: list[_Span] = []
+        for span in spans:
+            if all(span.end <= c.start or c.end <= span.start for c in chosen):
+                chosen.append(span)
+        return sorted((s.start, s.end, s.entity) for s in chosen)
+
+    def redact_text(self, text: str, keep_handles: Iterable[str] = ()) -> str:
+        """`text` with personal data replaced by placeholders; unchanged when there is none."""
+        found = self.find(text, keep_handles)
+        if not found:
+            return text
+        from presidio_anonymizer.entities import RecognizerResult
+
+        results = [RecognizerResult(entity, start, end, 1.0) for start, end, entity in found]
+        return self._anonymizer.anonymize(
+            text=text, analyzer_results=results, operators=self._operators, merge_entities_with_spaces=False
+        ).text
+
+    def pseudonym(self, customer_id: str) -> str:
+        """A stable salted pseudonym for a customer id (identity when no salt is configured)."""
+        if self.pseudonym_salt is None:
+            return customer_id
+        digest = hmac.new(self.pseudonym_salt.encode(), customer_id.encode(), hashlib.sha256).hexdigest()
+        return f"cust-{digest[:16]}"
+
+    def _redact_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.redact_text(value)
+        if isinstance(value, list | tuple):
+            return type(value)(self._redact_value(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self._redact_value(v) for k, v in value.items()}
+        return value
+
+    def redact_conversation(self, conversation: Conversation) -> Conversation:
+        """A copy with every turn text and metadata string redacted (already-redacted ones pass through)."""
+        if conversation.metadata.get("redacted") == REDACTION_VERSION:
+            return conversation
+        keep = {*conversation.agent_ids}
+        keep.update(t.author for t in conversation.turns if t.role is Role.AGENT and t.author)
+        if conversation.company:
+            keep.add(conversation.company)
+        customers = {conversation.customer_id} | {
+            t.author for t in conversation.turns if t.role is Role.CUSTOMER and t.author
+        }
+        customers.discard(None)
+        turns = []
+        for turn in conversation.turns:
+            text = self.redact_text(turn.text, keep)[:MAX_TURN_CHARS]
+            author = self.pseudonym(turn.author) if turn.author in customers and turn.author else turn.author
+            if text != turn.text or author != turn.author:
+                turn = turn.model_copy(update={"text": text, "author": author})
+            turns.append(turn)
+        metadata = {
+            key: value if key == "ingest_notes" else self._redact_value(value)
+            for key, value in conversation.metadata.items()
+        }
+        metadata["redacted"] = REDACTION_VERSION
+        customer_id = conversation.customer_id
+        return conversation.model_copy(
+            update={
+                "turns": tuple(turns),
+                "metadata": metadata,
+                "customer_id": self.pseudonym(customer_id) if customer_id else customer_id,
+            }
+        )
+
+    def redact_survey(self, survey: Survey) -> Survey:
+        """A copy with the free-text comment redacted and the customer id pseudonymised if configured."""
+        update: dict[str, Any] = {}
+        if survey.comment:
+            update["comment"] = self.redact_text(survey.comment)
+        if survey.customer_id and self.pseudonym_salt is not None:
+            update["customer_id"] = self.pseudonym(survey.customer_id)
+        return survey.model_copy(update=update) if update else survey

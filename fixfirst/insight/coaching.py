@@ -1,0 +1,244 @@
+"""Coaching plans: the 2-3 behaviours that would most raise each agent's customers' outcomes.
+
+Priority of a behaviour for an agent = weight x gap, where
+- gap = how much worse the agent is than their team (rate above the team's for a behaviour to do
+  less of, below it for one to do more of); no gap, no coaching item;
+- weight = the size of the behaviour's CSAT effect from the driver analysis when that effect has
+  enough data and points the expected way, else `fallback_weight` (the drivers cannot tell, so
+  every behaviour counts equally small rather than not at all).
+Every item quotes the agent's own worst and best lines (evidence spans into the transcript); when
+the agent has no good example of their own, the best one from a teammate is shown and marked so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fixfirst.insight.contacts import Contact
+from fixfirst.insight.drivers import DriverAnalysis
+from fixfirst.insight.lexicon_files import CoachingTargets, default_coaching_targets
+from fixfirst.insight.quotes import Quote, quote
+from fixfirst.insight.scorecards import Scorecard
+from fixfirst.model import Outcome, Role
+
+DEFAULT_FALLBACK_WEIGHT = 0.25
+MAX_ITEMS = 3
+
+
+class CoachingItem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    behaviour: str
+    direction: Literal["less", "more"]
+    advice: str
+    agent_rate: float
+    team_rate: float
+    effect: float | None = Field(
+        description="CSAT effect of the behaviour from the driver analysis, if known."
+    )
+    weight: float
+    priority: float = Field(description="weight x gap; items are ordered by it.")
+    contacts_affected: int
+    worst: Quote | None = Field(description="The agent's own line showing the habit to change.")
+    best: Quote | None = Field(description="A line showing it done well: the agent's own when they have one.")
+    best_from: Literal["own", "team"] | None
+
+
+class CoachingPlan(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agent: str
+    team: str | None
+    items: tuple[CoachingItem, ...]
+    note: str = ""
+
+
+class TeamCoachingItem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    behaviour: str
+    direction: Literal["less", "more"]
+    advice: str
+    team_rate: float
+    company_rate: float
+    effect: float | None
+    priority: float
+    agents_most_affected: tuple[str, ...]
+    example: Quote | None
+
+
+class TeamCoachingPlan(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    team: str
+    items: tuple[TeamCoachingItem, ...]
+
+
+def _weight(
+    drivers: DriverAnalysis | None, behaviour: str, direction: str, fallback: float
+) -> tuple[float, float | None]:
+    effect = drivers.effect(f"behaviour:{behaviour}") if drivers else None
+    if effect is None or effect.estimate is None:
+        return fallback, None
+    if not effect.enough_data:
+        return fallback, effect.estimate
+    signed = -effect.estimate if direction == "less" else effect.estimate
+    return max(signed, 0.0), effect.estimate
+
+
+def _agent_quotes(contact: Contact, spans: Sequence[tuple[int, int, int]], agent: str) -> Quote | None:
+    for turn, start, end in spans:
+        if contact.turn_author(turn) == agent and contact.conversation.turns[turn].role is Role.AGENT:
+            return quote(contact.conversation, turn, start, end)
+    return None
+
+
+def _example_spans(contact: Contact, spec: str) -> list[tuple[int, int, int]]:
+    if spec.startswith("outcome:"):
+        wanted = {Outcome(v.strip()) for v in spec.removeprefix("outcome:").split(",")}
+        if contact.result is None or contact.outcome not in wanted:
+            return []
+        return [(e.turn, e.start, e.end) for e in contact.result.outcome.evidence]
+    return [(f.turn, f.start, f.end) for f in contact.findings(spec)]
+
+
+def _by_score(contacts: Sequence[Contact], best_first: bool) -> list[Contact]:
+    return sorted(contacts, key=lambda c: ((-(c.points or 0.0)) if best_first else (c.points or 0.0), c.id))
+
+
+def _best_example(contacts: Sequence[Contact], spec: str, agent: str | None) -> Quote | None:
+    for contact in _by_score(contacts, best_first=True):
+        authors = [agent] if agent else list(contact.agents)
+        for author in authors:
+            if q := _agent_quotes(contact, _example_spans(contact, spec), author):
+                return q
+    return None
+
+
+def _worst_example(contacts: Sequence[Contact], behaviour: str, direction: str, agent: str) -> Quote | None:
+    for contact in _by_score(contacts, best_first=False):
+        if direction == "less":
+            if q := _agent_quotes(
+                contact, [(f.turn, f.start, f.end) for f in contact.findings(behaviour)], agent
+            ):
+                return q
+        elif not contact.has(behaviour) and contact.outcome is not None:
+            own = [t for t in contact.conversation.turns if t.role is Role.AGENT and t.author == agent]
+            if own:
+                return quote(contact.conversation, own[-1].index, 0, len(own[-1].text))
+    return None
+
+
+def build_coaching(
+    contacts: Sequence[Contact],
+    agent_cards: Sequence[Scorecard],
+    team_cards: Sequence[Scorecard],
+    drivers: DriverAnalysis | None,
+    *,
+    targets: CoachingTargets | None = None,
+    fallback_weight: float = DEFAULT_FALLBACK_WEIGHT,
+    max_items: int = MAX_ITEMS,
+) -> tuple[tuple[CoachingPlan, ...], tuple[TeamCoachingPlan, ...]]:
+    """(per-agent plans, per-team plans)."""
+    targets = targets or default_coaching_targets()
+    teams = {card.name: card for card in team_cards}
+    by_agent: dict[str, list[Contact]] = {}
+    by_team: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        for agent in contact.agents:
+            by_agent.setdefault(agent, []).append(contact)
+        by_team.setdefault(contact.conversation.team or "(no team)", []).append(contact)
+    analysed_all = [c for c in contacts if c.outcome is not None]
+    company_rate = {
+        b: (sum(1 for c in analysed_all if c.has(b)) / len(analysed_all) if analysed_all else 0.0)
+        for b in targets.targets
+    }
+
+    plans = []
+    for card in agent_cards:
+        if card.analysed == 0:
+            plans.append(CoachingPlan(agent=card.name, team=card.team, items=(), note="no analysed contacts"))
+            continue
+        team_card = teams.get(card.team or "(no team)")
+        team_members = by_team.get(card.team or "(no team)", [])
+        candidates = []
+        for behaviour, target in targets.targets.items():
+            agent_rate = card.behaviour_rates.get(behaviour, 0.0)
+            team_rate = (
+                team_card.behaviour_rates.get(behaviour, 0.0) if team_card else company_rate[behaviour]
+            )
+            gap = agent_rate - team_rate if target.direction == "less" else team_rate - agent_rate
+            weight, effect = _weight(drivers, behaviour, target.direction, fallback_weight)
+            if gap <= 0 or weight <= 0:
+                continue
+            own = by_agent.get(card.name, [])
+            best = _best_example(own, target.best_example, card.name)
+            best_from: Literal["own", "team"] | None = "own" if best else None
+            if best is None:
+                teammates = [c for c in team_members if card.name not in c.agents]
+                best = _best_example(teammates, target.best_example, None)
+                best_from = "team" if best else None
+            affected = (
+                sum(1 for c in own if c.has(behaviour))
+                if target.direction == "less"
+                else sum(1 for c in own if c.outcome is not None and not c.has(behaviour))
+            )
+            candidates.append(
+                CoachingItem(
+                    behaviour=behaviour,
+                    direction=target.direction,
+                    advice=target.advice,
+                    agent_rate=agent_rate,
+                    team_rate=team_rate,
+                    effect=effect,
+                    weight=weight,
+                    priority=weight * gap,
+                    contacts_affected=affected,
+                    worst=_worst_example(own, behaviour, target.direction, card.name),
+                    best=best,
+                    best_from=best_from,
+                )
+            )
+        candidates.sort(key=lambda item: (-item.priority, item.behaviour))
+        note = "" if candidates else "at or better than the team on every coached behaviour"
+        plans.append(
+            CoachingPlan(agent=card.name, team=card.team, items=tuple(candidates[:max_items]), note=note)
+        )
+
+    team_plans = []
+    for team_card in team_cards:
+        members = by_team.get(team_card.name, [])
+        items = []
+        for behaviour, target in targets.targets.items():
+            team_rate = team_card.behaviour_rates.get(behaviour, 0.0)
+            weight, effect = _weight(drivers, behaviour, target.direction, fallback_weight)
+            # Team plans rank on how much of the team's volume a change would touch.
+            exposure = team_rate if target.direction == "less" else 1.0 - team_rate
+            if exposure <= 0 or weight <= 0:
+                continue
+            worst_agents = sorted(
+                (p for p in plans if p.team == team_card.name),
+                key=lambda p: -next((i.priority for i in p.items if i.behaviour == behaviour), 0.0),
+            )
+            affected = tuple(p.agent for p in worst_agents if any(i.behaviour == behaviour for i in p.items))[
+                :3
+            ]
+            items.append(
+                TeamCoachingItem(
+                    behaviour=behaviour,
+                    direction=target.direction,
+                    advice=target.advice,
+                    team_rate=team_rate,
+                    company_rate=company_rate[behaviour],
+                    effect=effect,
+                    priority=weight * exposure,
+                    agents_most_affected=affected,
+                    example=_best_example(members, target.best_example, None),
+                )
+            )
+        items.sort(key=lambda item: (-item.priority, item.behaviour))
+        team_plans.append(TeamCoachingPlan(team=team_card.name, items=tuple(items[:max_items])))
+    return tuple(plans), tuple(team_plans)

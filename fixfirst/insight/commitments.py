@@ -1,0 +1,243 @@
+"""Commitments kept: every agent promise, its owner and deadline, and whether it was kept.
+
+A promise is an agent sentence in commitment language (promise_language.yaml: "I'll call you",
+"the refund posts in 3-5 days"). Owner = the author of the turn; deadline = resolved from the
+sentence relative to the turn's timestamp (deadlines.py). Verdict, from the later contacts of the
+same case, in time order:
+
+- broken: a later contact that starts after the deadline has the customer chasing
+  ("still haven't", "you said you'd call");
+- kept: a later contact shows it done ("as promised", "the refund came through"), or the
+  deadline passed before the end of the data and nobody chased;
+- pending: the deadline has not passed by the end of the data and nothing showed it done;
+- undated: no deadline in the words and no later chase or sign of it done.
+
+A chase before the deadline is impatience, not a broken promise, and is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fixfirst.insight.contacts import Contact, as_naive_utc, ended_at
+from fixfirst.insight.deadlines import resolve_deadline
+from fixfirst.insight.lexicon_files import PromiseLanguage, default_promise_language
+from fixfirst.insight.quotes import Quote, quote
+from fixfirst.model import Conversation, Role, stable_id
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+class PromiseStatus(StrEnum):
+    KEPT = "kept"
+    BROKEN = "broken"
+    PENDING = "pending"
+    UNDATED = "undated"
+
+
+class Promise(BaseModel):
+    """One agent commitment, with its evidence and verdict."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    conversation_id: str
+    case_id: str | None
+    owner: str | None = Field(description="The agent who made it (author of the turn).")
+    team: str | None
+    made_at: datetime | None
+    deadline: datetime | None
+    deadline_phrase: str = ""
+    evidence: Quote
+    status: PromiseStatus
+    status_reason: str
+    status_evidence: Quote | None = None
+
+
+class PromiseTally(BaseModel):
+    """Promises made vs kept for one agent or team."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    made: int
+    kept: int
+    broken: int
+    pending: int
+    undated: int
+    keep_rate: float | None = Field(description="kept / (kept + broken); None when nothing was judged.")
+
+
+class CommitmentSummary(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    end_of_data: datetime | None
+    promises: tuple[Promise, ...]
+    by_agent: tuple[PromiseTally, ...]
+    by_team: tuple[PromiseTally, ...]
+    total: PromiseTally
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _matches(patterns: Sequence[str], text: str) -> re.Match[str] | None:
+    for pattern in patterns:
+        if match := re.search(pattern, text, re.IGNORECASE):
+            return match
+    return None
+
+
+def extract_promises(
+    conversation: Conversation, *, language: PromiseLanguage | None = None
+) -> list[tuple[Quote, datetime | None, datetime | None, str]]:
+    """(evidence, made_at, deadline, deadline phrase) for each promise sentence in agent turns."""
+    language = language or default_promise_language()
+    found = []
+    for turn in conversation.turns:
+        if turn.role is not Role.AGENT:
+            continue
+        made_at = turn.ts or conversation.started_at
+        for start, end in _sentences(turn.text):
+            sentence = turn.text[start:end]
+            if _matches(language.promise, sentence) is None or sentence.rstrip().endswith("?"):
+                continue
+            evidence = quote(conversation, turn.index, start, end)
+            assert evidence is not None
+            deadline = resolve_deadline(sentence, made_at)
+            found.append(
+                (evidence, made_at, deadline.at if deadline else None, deadline.phrase if deadline else "")
+            )
+    return found
+
+
+def _first_match_quote(contact: Contact, role: Role, patterns: Sequence[str]) -> Quote | None:
+    for turn in contact.conversation.turns:
+        if turn.role is role and (match := _matches(patterns, turn.text)):
+            return quote(contact.conversation, turn.index, match.start(), match.end())
+    return None
+
+
+def _before(a: datetime, b: datetime) -> bool:
+    x, y = as_naive_utc(a), as_naive_utc(b)
+    assert x is not None and y is not None
+    return x < y
+
+
+def judge_promise(
+    made_at: datetime | None,
+    deadline: datetime | None,
+    later: Sequence[Contact],
+    end_of_data: datetime | None,
+    *,
+    language: PromiseLanguage | None = None,
+) -> tuple[PromiseStatus, str, Quote | None]:
+    """Verdict for one promise from the later contacts of its case (time-ordered)."""
+    language = language or default_promise_language()
+    for contact in later:
+        if contact.start is None or (made_at is not None and not _before(made_at, contact.start)):
+            continue
+        after_deadline = deadline is None or not _before(contact.start, deadline)
+        chase = _first_match_quote(contact, Role.CUSTOMER, language.chase)
+        if chase is not None and after_deadline:
+            when = "after the deadline" if deadline is not None else "in a later contact"
+            return PromiseStatus.BROKEN, f"the customer chased it {when} ({contact.id})", chase
+        done = _first_match_quote(contact, Role.CUSTOMER, language.done) or _first_match_quote(
+            contact, Role.AGENT, language.done
+        )
+        if done is not None:
+            return PromiseStatus.KEPT, f"a later contact shows it done ({contact.id})", done
+    if deadline is None:
+        return PromiseStatus.UNDATED, "no deadline given and no later chase or sign it was done", None
+    if end_of_data is not None and _before(deadline, end_of_data):
+        return PromiseStatus.KEPT, "the deadline passed with no chase from the customer", None
+    return PromiseStatus.PENDING, "the deadline had not passed by the end of the data", None
+
+
+def _tally(name: str, promises: Sequence[Promise]) -> PromiseTally:
+    counts = Counter(p.status for p in promises)
+    judged = counts[PromiseStatus.KEPT] + counts[PromiseStatus.BROKEN]
+    return PromiseTally(
+        name=name,
+        made=len(promises),
+        kept=counts[PromiseStatus.KEPT],
+        broken=counts[PromiseStatus.BROKEN],
+        pending=counts[PromiseStatus.PENDING],
+        undated=counts[PromiseStatus.UNDATED],
+        keep_rate=counts[PromiseStatus.KEPT] / judged if judged else None,
+    )
+
+
+def check_commitments(
+    contacts: Sequence[Contact],
+    case_of: dict[str, str],
+    *,
+    agent_teams: dict[str, str | None] | None = None,
+    end_of_data: datetime | None = None,
+    language: PromiseLanguage | None = None,
+) -> CommitmentSummary:
+    """Extract every promise and judge it against the later contacts of the same case."""
+    language = language or default_promise_language()
+    agent_teams = agent_teams or {}
+    if end_of_data is None:
+        stamps = [e for c in contacts if (e := ended_at(c.conversation)) is not None]
+        end_of_data = max(stamps) if stamps else None
+    members: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        members.setdefault(case_of.get(contact.id, contact.id), []).append(contact)
+    for group in members.values():
+        group.sort(key=lambda c: (c.start is None, c.start or datetime.min, c.id))
+    promises = []
+    for contact in contacts:
+        case_id = case_of.get(contact.id)
+        group = members[case_of.get(contact.id, contact.id)]
+        later = group[group.index(contact) + 1 :]
+        for evidence, made_at, deadline, phrase in extract_promises(contact.conversation, language=language):
+            owner = evidence.author or (contact.agents[0] if contact.agents else None)
+            status, reason, status_quote = judge_promise(
+                made_at, deadline, later, end_of_data, language=language
+            )
+            promises.append(
+                Promise(
+                    id=stable_id("promise", contact.id, evidence.turn, evidence.start),
+                    conversation_id=contact.id,
+                    case_id=case_id,
+                    owner=owner,
+                    team=agent_teams.get(owner) if owner else contact.conversation.team,
+                    made_at=made_at,
+                    deadline=deadline,
+                    deadline_phrase=phrase,
+                    evidence=evidence,
+                    status=status,
+                    status_reason=reason,
+                    status_evidence=status_quote,
+                )
+            )
+    by_agent: dict[str, list[Promise]] = {}
+    by_team: dict[str, list[Promise]] = {}
+    for promise in promises:
+        by_agent.setdefault(promise.owner or "(unknown)", []).append(promise)
+        by_team.setdefault(promise.team or "(no team)", []).append(promise)
+    return CommitmentSummary(
+        end_of_data=end_of_data,
+        promises=tuple(promises),
+        by_agent=tuple(_tally(name, ps) for name, ps in sorted(by_agent.items())),
+        by_team=tuple(_tally(name, ps) for name, ps in sorted(by_team.items())),
+        total=_tally("all", promises),
+    )

@@ -1,0 +1,115 @@
+"""A conversation joined with what the engine said about it, plus the facts every insight needs.
+
+Joining once (by id) keeps every module working on the same view: who the agents were, when it
+happened, which outcome and findings it has, and why the customer came.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from fixfirst.insight.contact_reasons import contact_reason
+from fixfirst.model import AnalysisResult, Conversation, Finding, Outcome, Role
+
+#: Outcomes that close the customer's question inside the contact.
+CLOSING_OUTCOMES = frozenset({Outcome.RESOLVED, Outcome.CLEAR_NO})
+#: Outcomes where the agent did their part (fixed, said a clear no, or owns the next step).
+HELPFUL_OUTCOMES = frozenset({Outcome.RESOLVED, Outcome.CLEAR_NO, Outcome.OWNED_FOLLOWUP})
+
+
+def as_naive_utc(moment: datetime | None) -> datetime | None:
+    """Aware times to naive UTC, so sources with and without zones compare (naive = already UTC)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def started_at(conversation: Conversation) -> datetime | None:
+    """When the contact began (naive UTC): `started_at`, else the first turn timestamp."""
+    if conversation.started_at is not None:
+        return as_naive_utc(conversation.started_at)
+    return as_naive_utc(next((t.ts for t in conversation.turns if t.ts is not None), None))
+
+
+def ended_at(conversation: Conversation) -> datetime | None:
+    """The last timestamp seen in the contact (naive UTC; falls back to its start)."""
+    stamps = [as_naive_utc(t.ts) for t in conversation.turns if t.ts is not None]
+    return max(s for s in stamps if s is not None) if stamps else started_at(conversation)
+
+
+def agents_of(conversation: Conversation) -> tuple[str, ...]:
+    """Listed agents plus authors of agent turns, in first-seen order."""
+    seen = dict.fromkeys(conversation.agent_ids)
+    for turn in conversation.turns:
+        if turn.role is Role.AGENT and turn.author:
+            seen.setdefault(turn.author)
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One conversation with its analysis result (None when the engine has not seen it)."""
+
+    conversation: Conversation
+    result: AnalysisResult | None
+    reason: str
+    start: datetime | None
+    agents: tuple[str, ...]
+    labels: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def id(self) -> str:
+        return self.conversation.id
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return None if self.result is None else self.result.outcome.label
+
+    @property
+    def points(self) -> float | None:
+        return None if self.result is None or self.result.score is None else self.result.score.points
+
+    def has(self, label: str) -> bool:
+        return label in self.labels
+
+    def findings(self, label: str) -> list[Finding]:
+        return [] if self.result is None else [f for f in self.result.findings if f.label == label]
+
+    def turn_author(self, turn: int) -> str | None:
+        turns = self.conversation.turns
+        return turns[turn].author if 0 <= turn < len(turns) else None
+
+
+def build_contacts(
+    conversations: Iterable[Conversation], results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult]
+) -> list[Contact]:
+    """Join conversations with results by id; keeps conversation order."""
+    by_id = dict(results) if isinstance(results, Mapping) else {r.id: r for r in results}
+    contacts = []
+    for conversation in conversations:
+        result = by_id.get(conversation.id)
+        contacts.append(
+            Contact(
+                conversation=conversation,
+                result=result,
+                reason=contact_reason(conversation),
+                start=started_at(conversation),
+                agents=agents_of(conversation),
+                labels=frozenset(f.label for f in result.findings) if result else frozenset(),
+            )
+        )
+    return contacts
+
+
+def team_of_agents(contacts: Iterable[Contact]) -> dict[str, str | None]:
+    """Each agent's team: the team most of their contacts belong to (ties: alphabetical)."""
+    votes: dict[str, Counter[str]] = {}
+    for contact in contacts:
+        for agent in contact.agents:
+            counter = votes.setdefault(agent, Counter())
+            if contact.conversation.team:
+                counter[contact.conversation.team] += 1
+    return {agent: (min(c, key=lambda team: (-c[team], team)) if c else None) for agent, c in votes.items()}

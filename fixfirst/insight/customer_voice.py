@@ -1,0 +1,181 @@
+"""Customer voice: surveys joined to contacts and cases; CSAT, CES and "fixed" by outcome and behaviour.
+
+Join rule: a survey with a `conversation_id` in scope joins that contact. Otherwise, by
+`customer_id`: the customer's latest contact that started at or before the survey was submitted
+(no `submitted_at`: their latest contact). A contact keeps its earliest survey; later ones for
+the same contact are counted as duplicates and not used, so no contact weighs twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from statistics import fmean
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fixfirst.insight.contacts import Contact, as_naive_utc
+from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey
+
+
+class SurveyLink(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    survey_id: str
+    conversation_id: str
+    case_id: str | None
+    joined_by: Literal["conversation_id", "customer_id"]
+
+
+class VoiceGroup(BaseModel):
+    """Survey results for one group of contacts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    group: str
+    contacts: int
+    responses: int
+    response_rate: float | None
+    csat_mean: float | None
+    csat_n: int
+    ces_mean: float | None
+    ces_n: int
+    fixed_yes_rate: float | None = Field(description="Share answering 'yes, fixed'.")
+    fixed_clear_no_rate: float | None = Field(
+        description="Share answering 'told me clearly it can't be done'."
+    )
+    fixed_n: int
+
+
+class BehaviourVoice(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    behaviour: Behaviour
+    present: VoiceGroup
+    absent: VoiceGroup
+
+
+class CustomerVoice(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    surveys: int
+    links: tuple[SurveyLink, ...]
+    unmatched_surveys: int
+    duplicate_surveys: int
+    overall: VoiceGroup
+    by_outcome: tuple[VoiceGroup, ...]
+    by_behaviour: tuple[BehaviourVoice, ...]
+    by_case_path: tuple[VoiceGroup, ...] = Field(
+        description="'closed first contact' vs 'repeat-contact case' vs 'single contact, not closed'."
+    )
+    responses: dict[str, Survey] = Field(description="conversation id -> the survey used for it.")
+
+
+def join_surveys(
+    surveys: Iterable[Survey], contacts: Sequence[Contact], case_of: dict[str, str]
+) -> tuple[dict[str, Survey], list[SurveyLink], int, int]:
+    """(conversation id -> survey, links, unmatched count, duplicate count)."""
+    by_id = {c.id: c for c in contacts}
+    by_customer: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        if contact.conversation.customer_id and contact.start is not None:
+            by_customer.setdefault(contact.conversation.customer_id, []).append(contact)
+    for group in by_customer.values():
+        group.sort(key=lambda c: (c.start, c.id))
+
+    def order(s: Survey) -> tuple[bool, datetime, str]:
+        return (s.submitted_at is None, as_naive_utc(s.submitted_at) or datetime.min, s.id)
+
+    chosen: dict[str, Survey] = {}
+    links: list[SurveyLink] = []
+    unmatched = duplicates = 0
+    for survey in sorted(surveys, key=order):
+        target: str | None = None
+        how: Literal["conversation_id", "customer_id"] = "conversation_id"
+        if survey.conversation_id and survey.conversation_id in by_id:
+            target = survey.conversation_id
+        elif survey.customer_id and survey.customer_id in by_customer:
+            how = "customer_id"
+            submitted = as_naive_utc(survey.submitted_at)
+            candidates = [
+                c for c in by_customer[survey.customer_id] if submitted is None or c.start <= submitted
+            ]
+            target = candidates[-1].id if candidates else None
+        if target is None:
+            unmatched += 1
+            continue
+        if target in chosen:
+            duplicates += 1
+            continue
+        chosen[target] = survey
+        links.append(
+            SurveyLink(
+                survey_id=survey.id, conversation_id=target, case_id=case_of.get(target), joined_by=how
+            )
+        )
+    return chosen, links, unmatched, duplicates
+
+
+def _mean(values: list[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def voice_group(name: str, contacts: Sequence[Contact], responses: dict[str, Survey]) -> VoiceGroup:
+    answered = [responses[c.id] for c in contacts if c.id in responses]
+    csat = [float(s.csat) for s in answered if s.csat is not None]
+    ces = [float(s.ces) for s in answered if s.ces is not None]
+    fixed = [s.fixed for s in answered if s.fixed is not None]
+    return VoiceGroup(
+        group=name,
+        contacts=len(contacts),
+        responses=len(answered),
+        response_rate=len(answered) / len(contacts) if contacts else None,
+        csat_mean=_mean(csat),
+        csat_n=len(csat),
+        ces_mean=_mean(ces),
+        ces_n=len(ces),
+        fixed_yes_rate=sum(1 for f in fixed if f is FixedAnswer.YES) / len(fixed) if fixed else None,
+        fixed_clear_no_rate=sum(1 for f in fixed if f is FixedAnswer.CLEAR_NO) / len(fixed)
+        if fixed
+        else None,
+        fixed_n=len(fixed),
+    )
+
+
+def customer_voice(
+    surveys: Iterable[Survey],
+    contacts: Sequence[Contact],
+    case_of: dict[str, str],
+    case_path: Callable[[str], str] | None = None,
+) -> CustomerVoice:
+    """Join surveys and summarise them overall, by outcome, by behaviour and by case path."""
+    survey_list = list(surveys)
+    responses, links, unmatched, duplicates = join_surveys(survey_list, contacts, case_of)
+    analysed = [c for c in contacts if c.outcome is not None]
+    by_outcome = tuple(
+        voice_group(o.value, [c for c in analysed if c.outcome is o], responses) for o in Outcome
+    )
+    by_behaviour = tuple(
+        BehaviourVoice(
+            behaviour=b,
+            present=voice_group(f"{b.value}: present", [c for c in analysed if c.has(b)], responses),
+            absent=voice_group(f"{b.value}: absent", [c for c in analysed if not c.has(b)], responses),
+        )
+        for b in Behaviour
+    )
+    paths: dict[str, list[Contact]] = {}
+    if case_path is not None:
+        for contact in contacts:
+            paths.setdefault(case_path(contact.id), []).append(contact)
+    return CustomerVoice(
+        surveys=len(survey_list),
+        links=tuple(links),
+        unmatched_surveys=unmatched,
+        duplicate_surveys=duplicates,
+        overall=voice_group("all", contacts, responses),
+        by_outcome=by_outcome,
+        by_behaviour=by_behaviour,
+        by_case_path=tuple(voice_group(name, members, responses) for name, members in sorted(paths.items())),
+        responses=responses,
+    )

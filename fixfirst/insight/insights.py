@@ -1,0 +1,131 @@
+"""One computation for the report, the web API and exports: `build_insights()` -> `Insights`.
+
+Order matters and is fixed here: contacts are joined with results, linked into cases over all
+teams (a customer's repeat contact to another team is still a repeat), then the team filter
+narrows what is summarised; root causes come before scorecards because they decide which
+contacts are charged to a policy or system instead of the agent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fixfirst.insight.cases import DEFAULT_SIMILARITY_THRESHOLD, CaseSummary, link_cases, summarise_cases
+from fixfirst.insight.coaching import CoachingPlan, TeamCoachingPlan, build_coaching
+from fixfirst.insight.commitments import CommitmentSummary, check_commitments
+from fixfirst.insight.contacts import as_naive_utc, build_contacts, team_of_agents
+from fixfirst.insight.customer_voice import CustomerVoice, customer_voice
+from fixfirst.insight.drivers import DriverAnalysis, analyse_drivers
+from fixfirst.insight.root_causes import RootCauseSummary, find_root_causes
+from fixfirst.insight.scorecards import DEFAULT_MIN_VOLUME, Scorecard, build_scorecards
+from fixfirst.model import AnalysisResult, Conversation, Survey
+
+
+class Insights(BaseModel):
+    """Everything the insight stage computes, for one period and (optionally) one team."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    period_start: datetime | None
+    period_end: datetime | None
+    team: str | None
+    window_days: float
+    contacts: int = Field(description="Conversations in scope.")
+    analysed: int = Field(description="Of those, with an analysis result.")
+    cases: CaseSummary
+    commitments: CommitmentSummary
+    voice: CustomerVoice
+    drivers_csat: DriverAnalysis
+    drivers_fixed: DriverAnalysis
+    agents: tuple[Scorecard, ...]
+    teams: tuple[Scorecard, ...]
+    coaching: tuple[CoachingPlan, ...]
+    team_coaching: tuple[TeamCoachingPlan, ...]
+    root_causes: RootCauseSummary
+
+
+def _in_period(conversation: Conversation, start: datetime | None, end: datetime | None) -> bool:
+    if start is None and end is None:
+        return True
+    moment = as_naive_utc(conversation.started_at or next((t.ts for t in conversation.turns if t.ts), None))
+    if moment is None:
+        return False
+    return (start is None or moment >= start) and (end is None or moment < end)
+
+
+def build_insights(
+    conversations: Iterable[Conversation],
+    results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult],
+    surveys: Iterable[Survey] = (),
+    *,
+    window_days: float = 7,
+    period: tuple[datetime | None, datetime | None] | None = None,
+    team: str | None = None,
+    similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
+    min_volume: int = DEFAULT_MIN_VOLUME,
+    bootstrap: int = 400,
+    seed: int = 20240601,
+) -> Insights:
+    """Cases, commitments, customer voice, drivers, scorecards, coaching and root causes in one object.
+
+    `period` is [start, end) on the contact's start time (naive = UTC); `team` keeps cases that
+    touch the team and the contacts of that team.
+    """
+    start, end = (as_naive_utc(period[0]), as_naive_utc(period[1])) if period else (None, None)
+    in_period = [c for c in conversations if _in_period(c, start, end)]
+    all_contacts = build_contacts(in_period, results)
+    cases = link_cases(all_contacts, window_days=window_days, similarity_threshold=similarity_threshold)
+    if team is not None:
+        # Keep whole cases that touch the team, so a repeat to another team still counts.
+        team_case_ids = {cases.case_of[c.id] for c in all_contacts if c.conversation.team == team}
+        contacts = [c for c in all_contacts if c.conversation.team == team]
+        cases = summarise_cases(
+            [item for item in cases.items if item.case.id in team_case_ids],
+            window_days=window_days,
+            similarity_threshold=similarity_threshold,
+        )
+    else:
+        contacts = all_contacts
+    agent_teams = team_of_agents(all_contacts)
+    commitments = check_commitments(
+        [c for c in all_contacts if c.id in cases.case_of], cases.case_of, agent_teams=agent_teams
+    )
+    if team is not None:
+        kept = [p for p in commitments.promises if p.team == team]
+        commitments = commitments.model_copy(update={"promises": tuple(kept)})
+
+    def case_path(conversation_id: str) -> str:
+        item = cases.case(cases.case_of[conversation_id])
+        if item.contacts > 1:
+            return "repeat-contact case"
+        return "closed first contact" if item.first_contact_resolved else "single contact, not closed"
+
+    voice = customer_voice(surveys, contacts, cases.case_of, case_path)
+    drivers_csat = analyse_drivers(contacts, voice.responses, target="csat", bootstrap=bootstrap, seed=seed)
+    drivers_fixed = analyse_drivers(contacts, voice.responses, target="fixed", bootstrap=bootstrap, seed=seed)
+    root_causes = find_root_causes(contacts, cases.case_of)
+    agents, teams = build_scorecards(
+        contacts, voice.responses, root_causes.blocked, agent_teams, min_volume=min_volume, seed=seed
+    )
+    coaching, team_coaching = build_coaching(contacts, agents, teams, drivers_csat)
+    return Insights(
+        period_start=start,
+        period_end=end,
+        team=team,
+        window_days=window_days,
+        contacts=len(contacts),
+        analysed=sum(1 for c in contacts if c.result is not None),
+        cases=cases,
+        commitments=commitments,
+        voice=voice,
+        drivers_csat=drivers_csat,
+        drivers_fixed=drivers_fixed,
+        agents=agents,
+        teams=teams,
+        coaching=coaching,
+        team_coaching=team_coaching,
+        root_causes=root_causes,
+    )

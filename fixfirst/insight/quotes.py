@@ -1,0 +1,44 @@
+"""A quoted span of a conversation: the evidence every insight carries back to the words."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from fixfirst.model import Conversation
+
+
+class Quote(BaseModel):
+    """Words from one turn of one conversation: [start, end) of that turn's canonical text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    conversation_id: str
+    turn: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    author: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Quote:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before start {self.start}")
+        return self
+
+
+def quote(conversation: Conversation, turn: int, start: int, end: int) -> Quote | None:
+    """Quote the span from the conversation itself (never trusting a copied text); None if out of range."""
+    if not 0 <= turn < len(conversation.turns):
+        return None
+    source = conversation.turns[turn]
+    start, end = max(0, min(start, len(source.text))), max(0, min(end, len(source.text)))
+    if end <= start:
+        start, end = 0, len(source.text)
+    return Quote(
+        conversation_id=conversation.id,
+        turn=turn,
+        start=start,
+        end=end,
+        text=source.text[start:end],
+        author=source.author,
+    )

@@ -1,0 +1,317 @@
+"""Root causes: which policies, tool gaps and contact reasons cost unresolved and repeat contacts.
+
+Policy and system names come from the agents' own words (root_cause_terms.yaml: known terms plus
+a generic "our <x> policy" pattern). Each contact is charged to every policy and system it names;
+contacts with a `policy_stonewall` or `system_gap` finding and no recognised name are charged to
+"(unnamed policy)" / "(unnamed system)" so nothing disappears from the totals.
+
+People vs process (the decision the scorecards rely on): a contact is *blocked* - charged to the
+process, kept out of the agent's adjusted score - when
+- it has a `system_gap` finding (the agent's tools or records failed), or
+- it names a policy, the policy said no (a `policy_stonewall` finding, or the contact did not end
+  resolved / clear_no / owned_followup), and *colleagues'* contacts naming the same policy (at
+  least `min_peers` of them, handled by other agents) found a way out (resolved, owned follow-up,
+  or a clear no that is not a stonewall) in fewer than `forced_below` of cases: then the policy
+  leaves no way out, and the "no" is the policy's. Judging by colleagues keeps an agent who
+  stonewalls on every contact from making the policy look forced by their own refusals.
+Where colleagues facing the same policy do find alternatives, a stonewall stays the agent's.
+An unrecognised policy is never treated as forced: nobody can check what it allows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact
+from fixfirst.insight.lexicon_files import RootCauseTerms, default_root_cause_terms
+from fixfirst.insight.quotes import Quote, quote
+from fixfirst.model import Behaviour, Conversation, Outcome, Role
+
+UNNAMED_POLICY = "(unnamed policy)"
+UNNAMED_SYSTEM = "(unnamed system)"
+DEFAULT_FORCED_BELOW = 0.25
+DEFAULT_MIN_PEERS = 3
+_NOT_HELPED = frozenset({Outcome.UNRESOLVED, Outcome.DEFLECTED})
+_MAX_EXAMPLES = 3
+
+
+class RootCause(BaseModel):
+    """One policy or system and what it cost."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["policy", "system"]
+    name: str
+    contacts: int = Field(description="Contacts naming it (or, for unnamed, with the finding).")
+    policy_stonewalls: int
+    clear_nos: int
+    system_gaps: int
+    deflections: int
+    unresolved_contacts: int = Field(description="Contacts that ended unresolved or deflected.")
+    repeat_contacts: int = Field(
+        description="Contacts the customer had to follow with another in the same case."
+    )
+    cost: int = Field(description="unresolved_contacts + repeat_contacts: the ranking key.")
+    alternative_rate: float | None = Field(
+        description="Share of its contacts with a way out: resolved, owned follow-up, or a clear no "
+        "that is not a stonewall."
+    )
+    forced: bool = Field(description="Way-out rate under forced_below: the policy (or system) itself blocks.")
+    examples: tuple[Quote, ...]
+
+
+class ReasonBreakdown(BaseModel):
+    """Contacts by why the customer came."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: str
+    contacts: int
+    outcomes: dict[str, int]
+    helpful_rate: float | None
+    policy_stonewalls: int
+    system_gaps: int
+    deflections: int
+    repeat_contacts: int
+
+
+class RootCauseSummary(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    forced_below: float
+    policies: tuple[RootCause, ...]
+    systems: tuple[RootCause, ...]
+    reasons: tuple[ReasonBreakdown, ...]
+    blocked: dict[str, str] = Field(description="conversation id -> 'policy:<name>' or 'system:<name>'.")
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding [start, end), so an example reads as what the agent said."""
+    left = max(text.rfind(mark, 0, start) for mark in ".!?\n")
+    right_marks = [i for i in (text.find(mark, end) for mark in ".!?\n") if i != -1]
+    right = min(right_marks) + 1 if right_marks else len(text)
+    left += 1
+    while left < start and text[left].isspace():
+        left += 1
+    return left, right
+
+
+def _named_terms(
+    conversation: Conversation, terms: Sequence[tuple[str, Sequence[str]]], generic: str | None
+) -> dict[str, Quote]:
+    """First quote of each named term in the agent turns (first term listed wins per sentence)."""
+    found: dict[str, Quote] = {}
+    for turn in conversation.turns:
+        if turn.role is not Role.AGENT:
+            continue
+        claimed: list[tuple[int, int]] = []
+        for name, patterns in terms:
+            for pattern in patterns:
+                match = re.search(pattern, turn.text, re.IGNORECASE)
+                if match is None:
+                    continue
+                if any(s <= match.start() < e for s, e in claimed):
+                    break
+                claimed.append((match.start(), match.end()))
+                q = quote(conversation, turn.index, *_sentence_around(turn.text, match.start(), match.end()))
+                if q is not None:
+                    found.setdefault(name, q)
+                break
+        if generic:
+            for match in re.finditer(generic, turn.text, re.IGNORECASE):
+                if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in claimed):
+                    continue
+                name = f"{match.group(1).lower()} policy"
+                q = quote(conversation, turn.index, *_sentence_around(turn.text, match.start(), match.end()))
+                if q is not None:
+                    found.setdefault(name, q)
+    return found
+
+
+def named_policies(conversation: Conversation, terms: RootCauseTerms | None = None) -> dict[str, Quote]:
+    terms = terms or default_root_cause_terms()
+    return _named_terms(
+        conversation, [(t.name, t.patterns) for t in terms.policies], terms.generic_policy_pattern
+    )
+
+
+def named_systems(conversation: Conversation, terms: RootCauseTerms | None = None) -> dict[str, Quote]:
+    terms = terms or default_root_cause_terms()
+    return _named_terms(conversation, [(t.name, t.patterns) for t in terms.systems], None)
+
+
+def _finding_quote(contact: Contact, label: str) -> Quote | None:
+    for finding in contact.findings(label):
+        if q := quote(contact.conversation, finding.turn, finding.start, finding.end):
+            return q
+    return None
+
+
+_Charged = dict[str, dict[str, Quote | None]]
+
+
+def _charged(contacts: Sequence[Contact], terms: RootCauseTerms) -> tuple[_Charged, _Charged]:
+    """name -> {conversation id: example quote} for policies and systems."""
+    policies: _Charged = {}
+    systems: _Charged = {}
+    for contact in contacts:
+        names = named_policies(contact.conversation, terms)
+        if not names and contact.has(Behaviour.POLICY_STONEWALL):
+            names = {UNNAMED_POLICY: _finding_quote(contact, Behaviour.POLICY_STONEWALL)}
+        for name, q in names.items():
+            policies.setdefault(name, {})[contact.id] = q
+        sys_names = named_systems(contact.conversation, terms)
+        if not sys_names and contact.has(Behaviour.SYSTEM_GAP):
+            sys_names = {UNNAMED_SYSTEM: _finding_quote(contact, Behaviour.SYSTEM_GAP)}
+        for name, q in sys_names.items():
+            systems.setdefault(name, {})[contact.id] = q
+    return policies, systems
+
+
+def _row(
+    kind: Literal["policy", "system"],
+    name: str,
+    charged: dict[str, Quote | None],
+    by_id: dict[str, Contact],
+    repeated: set[str],
+    forced_below: float,
+) -> RootCause:
+    members = [by_id[cid] for cid in charged]
+    analysed = [c for c in members if c.outcome is not None]
+    way_out = sum(1 for c in analysed if _found_way_out(c))
+    unresolved = sum(1 for c in analysed if c.outcome in _NOT_HELPED)
+    repeats = sum(1 for c in members if c.id in repeated)
+    alternative_rate = way_out / len(analysed) if analysed else None
+    forced = kind == "system" or (
+        name != UNNAMED_POLICY and alternative_rate is not None and alternative_rate < forced_below
+    )
+    # Examples: unhelped contacts first, so the report shows what the block costs.
+    ordered = sorted(members, key=lambda c: (c.outcome not in _NOT_HELPED, c.id))
+    examples = tuple(q for c in ordered if (q := charged[c.id]) is not None)[:_MAX_EXAMPLES]
+    return RootCause(
+        kind=kind,
+        name=name,
+        contacts=len(members),
+        policy_stonewalls=sum(1 for c in members if c.has(Behaviour.POLICY_STONEWALL)),
+        clear_nos=sum(1 for c in members if c.outcome is Outcome.CLEAR_NO),
+        system_gaps=sum(1 for c in members if c.has(Behaviour.SYSTEM_GAP)),
+        deflections=sum(
+            1 for c in members if c.outcome is Outcome.DEFLECTED or c.has(Behaviour.DEFLECTIVE_TRANSFER)
+        ),
+        unresolved_contacts=unresolved,
+        repeat_contacts=repeats,
+        cost=unresolved + repeats,
+        alternative_rate=alternative_rate,
+        forced=forced,
+        examples=examples,
+    )
+
+
+def _found_way_out(contact: Contact) -> bool:
+    """Fixed, owned, or a clear no that offered something (not a stonewall)."""
+    if contact.outcome in (Outcome.RESOLVED, Outcome.OWNED_FOLLOWUP):
+        return True
+    return contact.outcome is Outcome.CLEAR_NO and not contact.has(Behaviour.POLICY_STONEWALL)
+
+
+def _forced_for(contact: Contact, members: Sequence[Contact], forced_below: float, min_peers: int) -> bool:
+    """Colleagues (contacts without this contact's agents) facing the policy rarely found a way out."""
+    peers = [m for m in members if m.outcome is not None and not set(m.agents) & set(contact.agents)]
+    if len(peers) < min_peers:
+        return False
+    return sum(1 for m in peers if _found_way_out(m)) / len(peers) < forced_below
+
+
+def policy_said_no(contact: Contact) -> bool:
+    """The contact ended in a refusal or without help: where a forced policy is to blame."""
+    return contact.has(Behaviour.POLICY_STONEWALL) or (
+        contact.outcome is not None and contact.outcome not in HELPFUL_OUTCOMES
+    )
+
+
+def repeated_contacts(contacts: Sequence[Contact], case_of: dict[str, str]) -> set[str]:
+    """Ids of contacts followed by a later contact in the same case."""
+    last_of_case: dict[str, Contact] = {}
+    for contact in contacts:
+        case_id = case_of.get(contact.id, contact.id)
+        current = last_of_case.get(case_id)
+        if current is None or (contact.start or datetime.min, contact.id) > (
+            current.start or datetime.min,
+            current.id,
+        ):
+            last_of_case[case_id] = contact
+    return {c.id for c in contacts if last_of_case[case_of.get(c.id, c.id)].id != c.id}
+
+
+def find_root_causes(
+    contacts: Sequence[Contact],
+    case_of: dict[str, str],
+    *,
+    terms: RootCauseTerms | None = None,
+    forced_below: float = DEFAULT_FORCED_BELOW,
+    min_peers: int = DEFAULT_MIN_PEERS,
+) -> RootCauseSummary:
+    """Aggregate blocks by named policy, system and contact reason; decide which contacts are blocked."""
+    terms = terms or default_root_cause_terms()
+    by_id = {c.id: c for c in contacts}
+    repeated = repeated_contacts(contacts, case_of)
+    policies, systems = _charged(contacts, terms)
+    policy_rows = [_row("policy", n, ch, by_id, repeated, forced_below) for n, ch in policies.items()]
+    system_rows = [_row("system", n, ch, by_id, repeated, forced_below) for n, ch in systems.items()]
+    policy_rows.sort(key=lambda r: (-r.cost, -r.contacts, r.name))
+    system_rows.sort(key=lambda r: (-r.cost, -r.contacts, r.name))
+
+    blocked: dict[str, str] = {}
+    for contact in contacts:
+        if contact.has(Behaviour.SYSTEM_GAP):
+            name = next((n for n, ch in systems.items() if contact.id in ch), UNNAMED_SYSTEM)
+            blocked[contact.id] = f"system:{name}"
+        elif policy_said_no(contact):
+            name = next(
+                (
+                    n
+                    for n, ch in policies.items()
+                    if contact.id in ch
+                    and n != UNNAMED_POLICY
+                    and _forced_for(contact, [by_id[cid] for cid in ch], forced_below, min_peers)
+                ),
+                None,
+            )
+            if name is not None:
+                blocked[contact.id] = f"policy:{name}"
+
+    reasons: dict[str, list[Contact]] = {}
+    for contact in contacts:
+        reasons.setdefault(contact.reason, []).append(contact)
+    reason_rows = []
+    for reason, members in reasons.items():
+        analysed = [c for c in members if c.outcome is not None]
+        outcomes = Counter(str(c.outcome) for c in analysed)
+        reason_rows.append(
+            ReasonBreakdown(
+                reason=reason,
+                contacts=len(members),
+                outcomes={o.value: outcomes.get(o.value, 0) for o in Outcome},
+                helpful_rate=(sum(1 for c in analysed if c.outcome in HELPFUL_OUTCOMES) / len(analysed))
+                if analysed
+                else None,
+                policy_stonewalls=sum(1 for c in members if c.has(Behaviour.POLICY_STONEWALL)),
+                system_gaps=sum(1 for c in members if c.has(Behaviour.SYSTEM_GAP)),
+                deflections=sum(1 for c in members if c.outcome is Outcome.DEFLECTED),
+                repeat_contacts=sum(1 for c in members if c.id in repeated),
+            )
+        )
+    reason_rows.sort(key=lambda r: (-r.contacts, r.reason))
+    return RootCauseSummary(
+        forced_below=forced_below,
+        policies=tuple(policy_rows),
+        systems=tuple(system_rows),
+        reasons=tuple(reason_rows),
+        blocked=blocked,
+    )

@@ -1,0 +1,313 @@
+"""Adapter: insight stage (`Insights`) + the conversations and results it came from -> `ReportModel`.
+
+The insight stage decides the numbers; this module only chooses what the report shows and names
+it for a reader: outcome pairs become "resolved vs unresolved", quotes get their whole turn so
+the report can show them in context, and the drill-down gets the conversations the report quotes
+plus the lowest-scoring ones in scope (a report of 100,000 contacts must not embed them all).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from statistics import fmean
+
+from fixfirst.insight import CoachingPlan, DriverEffect, Insights, Quote, RootCause, Scorecard
+from fixfirst.insight.contacts import Contact, build_contacts
+from fixfirst.model import AnalysisResult, Conversation
+from fixfirst.report.palette import outcome_name
+from fixfirst.report.report_model import (
+    CoachingItemRow,
+    CoachingPlanRow,
+    ConversationRow,
+    DriverRow,
+    Excerpt,
+    FindingRow,
+    OutcomeCount,
+    OverviewKpis,
+    PerformerRow,
+    ReasonRow,
+    ReportModel,
+    ReportPeriod,
+    RootCauseRow,
+    ScoreSummary,
+    TurnRow,
+    WeekScore,
+)
+
+log = logging.getLogger(__name__)
+
+#: Lowest-scoring conversations added to the drill-down, beyond those the report quotes.
+DEFAULT_DRILL_DOWN = 60
+NOT_ANALYSED = "not analysed"
+
+
+def _in_scope(contact: Contact, insights: Insights) -> bool:
+    """The same scope rule as `build_insights`: period [start, end) on the start time, then team."""
+    start, end = insights.period_start, insights.period_end
+    if start is not None or end is not None:
+        if contact.start is None:
+            return False
+        if (start is not None and contact.start < start) or (end is not None and contact.start >= end):
+            return False
+    return insights.team is None or contact.conversation.team == insights.team
+
+
+def _factor(effect: DriverEffect) -> str:
+    if effect.kind == "outcome" and effect.versus:
+        return f"{outcome_name(effect.label)} vs {outcome_name(effect.versus)}"
+    return effect.label.replace("_", " ")
+
+
+def _driver(effect: DriverEffect) -> DriverRow:
+    low, high = effect.low, effect.high
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return DriverRow(
+        factor=_factor(effect),
+        effect=effect.estimate,
+        low=low,
+        high=high,
+        n=effect.n,
+        sentence=effect.sentence,
+        enough_data=effect.enough_data,
+    )
+
+
+def _performer(card: Scorecard, scores: Sequence[float]) -> PerformerRow:
+    return PerformerRow(
+        name=card.name,
+        team=card.team if card.kind == "agent" else None,
+        volume=card.contacts,
+        outcomes=dict(card.outcomes),
+        score=ScoreSummary(
+            n=card.score.n, median=card.score.median, q1=card.score.q1, q3=card.score.q3, values=tuple(scores)
+        ),
+        behaviour_rates=dict(card.behaviour_rates),
+        csat_mean=card.survey.csat_mean,
+        csat_n=card.survey.csat_n,
+        weekly=tuple(WeekScore(week=w.week, score=w.mean_score, contacts=w.contacts) for w in card.weekly),
+        rank=card.rank.rank if card.rank.ranked else None,
+        rank_best=card.rank.rank_best if card.rank.ranked else None,
+        rank_worst=card.rank.rank_worst if card.rank.ranked else None,
+        profile=card.style.value,
+        profile_reason=card.style_reason or card.rank.note,
+    )
+
+
+def _excerpt(quote: Quote | None, conversations: Mapping[str, Conversation]) -> Excerpt | None:
+    """The quote with its whole turn; falls back to the quoted words alone if the turn is gone."""
+    if quote is None:
+        return None
+    conversation = conversations.get(quote.conversation_id)
+    if conversation is not None and quote.turn < len(conversation.turns):
+        text = conversation.turns[quote.turn].text
+        if quote.end <= len(text):
+            return Excerpt(
+                conversation_id=quote.conversation_id,
+                turn=quote.turn,
+                start=quote.start,
+                end=quote.end,
+                turn_text=text,
+                author=quote.author,
+            )
+    return Excerpt(
+        conversation_id=quote.conversation_id,
+        turn=quote.turn,
+        start=0,
+        end=len(quote.text),
+        turn_text=quote.text,
+        author=quote.author,
+    )
+
+
+def _coaching(plan: CoachingPlan, conversations: Mapping[str, Conversation]) -> CoachingPlanRow:
+    items = []
+    for item in plan.items:
+        gap = f"{item.agent_rate:.0%} of your contacts vs {item.team_rate:.0%} in the team."
+        effect = "" if item.effect is None else f" Associated with {item.effect:+.2f} CSAT."
+        items.append(
+            CoachingItemRow(
+                behaviour=item.behaviour,
+                direction=item.direction,
+                why=f"{item.advice} {gap}{effect}".strip(),
+                worst=_excerpt(item.worst, conversations),
+                best=_excerpt(item.best, conversations),
+            )
+        )
+    return CoachingPlanRow(agent=plan.agent, team=plan.team, note=plan.note, items=tuple(items))
+
+
+def _root_cause(cause: RootCause, conversations: Mapping[str, Conversation]) -> RootCauseRow:
+    examples = tuple(x for q in cause.examples if (x := _excerpt(q, conversations)) is not None)
+    return RootCauseRow(
+        kind=cause.kind,
+        name=cause.name,
+        contacts=cause.contacts,
+        unresolved=cause.unresolved_contacts,
+        repeat_contacts=cause.repeat_contacts,
+        forced=cause.forced,
+        examples=examples,
+    )
+
+
+def _conversation_row(contact: Contact) -> ConversationRow:
+    conversation, result = contact.conversation, contact.result
+    turns = tuple(TurnRow(role=t.role.value, author=t.author, text=t.text) for t in conversation.turns)
+    findings = []
+    if result is not None:
+        for f in result.findings:
+            if f.turn < len(turns) and f.end <= len(turns[f.turn].text):
+                findings.append(
+                    FindingRow(
+                        label=f.label,
+                        turn=f.turn,
+                        start=f.start,
+                        end=f.end,
+                        confidence=f.confidence,
+                        explanation=f.explanation,
+                    )
+                )
+            else:
+                log.debug(
+                    "finding %s of %s points outside its turn; not highlighted", f.label, conversation.id
+                )
+    return ConversationRow(
+        id=conversation.id,
+        channel=conversation.channel,
+        agent=contact.agents[0] if contact.agents else None,
+        team=conversation.team,
+        started_at=contact.start,
+        outcome=result.outcome.label.value if result else NOT_ANALYSED,
+        confidence=result.outcome.confidence if result else None,
+        outcome_explanation=result.outcome.explanation if result else "",
+        score=contact.points,
+        turns=turns,
+        findings=tuple(findings),
+    )
+
+
+def _sentence(text: str) -> str:
+    """'associations from ...' -> 'Associations from ....': notes read as sentences after the lead."""
+    text = text.strip()
+    if not text:
+        return ""
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _quoted_ids(model_parts: Iterable[Excerpt | None]) -> list[str]:
+    return list(dict.fromkeys(x.conversation_id for x in model_parts if x is not None))
+
+
+def report_from_insights(
+    insights: Insights,
+    conversations: Iterable[Conversation],
+    results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult],
+    *,
+    title: str = "FixFirst report",
+    generated_at: datetime | None = None,
+    drill_down: int = DEFAULT_DRILL_DOWN,
+) -> ReportModel:
+    """Build the report model from `build_insights()` output and the same conversations and results.
+
+    `drill_down` caps the lowest-scoring conversations added to those the report already quotes.
+    """
+    all_conversations = list(conversations)
+    by_id = {c.id: c for c in all_conversations}
+    contacts = [c for c in build_contacts(all_conversations, results) if _in_scope(c, insights)]
+    analysed = [c for c in contacts if c.result is not None]
+
+    counts = Counter(c.outcome.value for c in analysed if c.outcome is not None)
+    outcome_mix = [OutcomeCount(outcome=k, count=v) for k, v in counts.items()]
+    if len(contacts) > len(analysed):
+        outcome_mix.append(OutcomeCount(outcome=NOT_ANALYSED, count=len(contacts) - len(analysed)))
+    points = [p for c in contacts if (p := c.points) is not None]
+
+    overall = insights.voice.overall
+    overview = OverviewKpis(
+        conversations=insights.contacts,
+        analysed=insights.analysed,
+        resolution_rate=counts["resolved"] / len(analysed) if analysed else None,
+        clear_no_rate=counts["clear_no"] / len(analysed) if analysed else None,
+        fcr=insights.cases.first_contact_resolution,
+        repeat_contact_rate=insights.cases.repeat_contact_rate,
+        mean_score=fmean(points) if points else None,
+        csat_mean=overall.csat_mean,
+        ces_mean=overall.ces_mean,
+        survey_n=overall.responses,
+        promises_made=insights.commitments.total.made,
+        promise_keep_rate=insights.commitments.total.keep_rate,
+    )
+
+    scores_by_agent: dict[str, list[float]] = {}
+    scores_by_team: dict[str, list[float]] = {}
+    for contact in contacts:
+        if contact.points is None:
+            continue
+        for agent in contact.agents:
+            scores_by_agent.setdefault(agent, []).append(contact.points)
+        scores_by_team.setdefault(contact.conversation.team or "(no team)", []).append(contact.points)
+
+    coaching = tuple(_coaching(plan, by_id) for plan in insights.coaching if plan.items)
+    causes = sorted(
+        [*insights.root_causes.policies, *insights.root_causes.systems],
+        key=lambda r: (-r.cost, -r.contacts, r.name),
+    )
+    root_causes = tuple(_root_cause(cause, by_id) for cause in causes)
+
+    quoted = _quoted_ids(
+        [x for plan in coaching for item in plan.items for x in (item.worst, item.best)]
+        + [x for cause in root_causes for x in cause.examples]
+    )
+    scope_ids = {c.id for c in contacts}
+    chosen = [i for i in quoted if i in scope_ids]
+    worst = sorted((c for c in analysed if c.points is not None), key=lambda c: (c.points, c.id))
+    extra = [c.id for c in worst if c.id not in set(chosen)][: max(drill_down, 0)]
+    selected = set(chosen) | set(extra)
+    drill = sorted(
+        (c for c in contacts if c.id in selected),
+        key=lambda c: (c.points is None, c.points if c.points is not None else 0.0, c.id),
+    )
+    note = (
+        f"{len(drill)} of {len(contacts)} conversations: the {len(chosen)} quoted above and "
+        f"the {len(extra)} lowest-scoring others, lowest score first."
+    )
+
+    period_start, period_end = insights.period_start, insights.period_end
+    if period_start is None and period_end is None:
+        starts = [c.start for c in contacts if c.start is not None]
+        period_start, period_end = (min(starts), max(starts)) if starts else (None, None)
+
+    return ReportModel(
+        title=title,
+        period=ReportPeriod(start=period_start, end=period_end),
+        generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+        scope=f"Team {insights.team}" if insights.team else None,
+        overview=overview,
+        outcome_mix=tuple(outcome_mix),
+        drivers_target="CSAT" if insights.drivers_csat.target == "csat" else insights.drivers_csat.target,
+        drivers_unit="CSAT points",
+        drivers_note=_sentence(insights.drivers_csat.note),
+        drivers=tuple(_driver(e) for e in insights.drivers_csat.effects),
+        agents=tuple(_performer(card, scores_by_agent.get(card.name, [])) for card in insights.agents),
+        teams=tuple(_performer(card, scores_by_team.get(card.name, [])) for card in insights.teams),
+        coaching=coaching,
+        root_causes=root_causes,
+        contact_reasons=tuple(
+            ReasonRow(
+                reason=r.reason,
+                contacts=r.contacts,
+                outcomes=dict(r.outcomes),
+                helpful_rate=r.helpful_rate,
+                policy_stonewalls=r.policy_stonewalls,
+                system_gaps=r.system_gaps,
+                deflections=r.deflections,
+                repeat_contacts=r.repeat_contacts,
+            )
+            for r in insights.root_causes.reasons
+        ),
+        conversations=tuple(_conversation_row(c) for c in drill),
+        conversations_note=note,
+    )

@@ -1,0 +1,279 @@
+"""What the report shows, as typed values: the one input of `render_html()` and `export_tables()`.
+
+The report does no analysis. An adapter (see `from_insights.py`) decides what goes in; the
+renderer only lays it out. Keeping this model separate from the insight types means the report
+can be built, tested and restyled without running the engine, and a change in the insight stage
+breaks one adapter instead of every template.
+
+Every span (finding, quote) is checked against the turn text it points into when the model is
+built, so the renderer can slice text without guarding against bad offsets.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Rate = float  # a share in [0, 1]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ReportPeriod(_Frozen):
+    """The time range the numbers cover; either end may be open (all data)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        if self.start is None and self.end is None:
+            return "all data"
+        start = self.start.date().isoformat() if self.start else "…"
+        end = self.end.date().isoformat() if self.end else "…"
+        return f"{start} – {end}"
+
+
+class OverviewKpis(_Frozen):
+    """The headline numbers at the top of the report. None means 'not measurable with this data'."""
+
+    conversations: int = Field(ge=0)
+    analysed: int | None = Field(default=None, ge=0, description="Conversations with an analysis result.")
+    resolution_rate: Rate | None = Field(default=None, ge=0, le=1)
+    clear_no_rate: Rate | None = Field(default=None, ge=0, le=1)
+    fcr: Rate | None = Field(default=None, ge=0, le=1, description="First-contact resolution over cases.")
+    repeat_contact_rate: Rate | None = Field(default=None, ge=0, le=1)
+    mean_score: float | None = Field(default=None, ge=0, le=100)
+    csat_mean: float | None = None
+    ces_mean: float | None = None
+    survey_n: int = Field(default=0, ge=0)
+    promises_made: int | None = Field(default=None, ge=0)
+    promise_keep_rate: Rate | None = Field(default=None, ge=0, le=1)
+
+
+class OutcomeCount(_Frozen):
+    outcome: str = Field(min_length=1, description="An outcome label of LABELS.md, or 'not analysed'.")
+    count: int = Field(ge=0)
+
+
+class DriverRow(_Frozen):
+    """One factor's effect on the target with its interval; the forest plot draws one row each."""
+
+    factor: str = Field(
+        min_length=1, description="Human name, e.g. 'hollow apology' or 'resolved vs unresolved'."
+    )
+    effect: float | None
+    low: float | None
+    high: float | None
+    n: int = Field(ge=0)
+    sentence: str = ""
+    enough_data: bool = True
+
+    @model_validator(mode="after")
+    def _interval_holds_effect(self) -> DriverRow:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"driver {self.factor!r}: interval low {self.low} is above high {self.high}")
+        return self
+
+
+class ScoreSummary(_Frozen):
+    """Score distribution of one agent or team (0-100 scorecard points)."""
+
+    n: int = Field(default=0, ge=0)
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+    values: tuple[float, ...] = Field(
+        default=(), description="Individual scores for the strip plot; may be empty (box only)."
+    )
+
+
+class WeekScore(_Frozen):
+    week: str = Field(min_length=1, description="ISO week, e.g. 2025-W10.")
+    score: float | None
+    contacts: int = Field(default=0, ge=0)
+
+
+class PerformerRow(_Frozen):
+    """One agent or team row of the scorecard tables."""
+
+    name: str = Field(min_length=1)
+    team: str | None = None
+    volume: int = Field(ge=0)
+    outcomes: dict[str, int] = Field(default_factory=dict)
+    score: ScoreSummary = ScoreSummary()
+    behaviour_rates: dict[str, Rate] = Field(default_factory=dict)
+    csat_mean: float | None = None
+    csat_n: int = Field(default=0, ge=0)
+    weekly: tuple[WeekScore, ...] = ()
+    rank: int | None = Field(default=None, ge=1)
+    rank_best: int | None = Field(default=None, ge=1)
+    rank_worst: int | None = Field(default=None, ge=1)
+    profile: str = Field(default="", description="Plain style label, e.g. 'fixer', 'insufficient volume'.")
+    profile_reason: str = ""
+
+    @property
+    def resolved_share(self) -> float | None:
+        """Share of analysed contacts that ended fixed or with a clear no."""
+        total = sum(self.outcomes.values())
+        if not total:
+            return None
+        return (self.outcomes.get("resolved", 0) + self.outcomes.get("clear_no", 0)) / total
+
+
+class Excerpt(_Frozen):
+    """Words [start, end) of one turn, with the whole turn so the report can show them in context."""
+
+    conversation_id: str = Field(min_length=1)
+    turn: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    turn_text: str
+    author: str | None = None
+
+    @model_validator(mode="after")
+    def _span_inside_text(self) -> Excerpt:
+        if not self.start <= self.end <= len(self.turn_text):
+            raise ValueError(
+                f"excerpt of {self.conversation_id!r} turn {self.turn}: span [{self.start}, {self.end}) "
+                f"does not fit a text of {len(self.turn_text)} characters"
+            )
+        return self
+
+    @property
+    def text(self) -> str:
+        return self.turn_text[self.start : self.end]
+
+
+class CoachingItemRow(_Frozen):
+    behaviour: str = Field(min_length=1)
+    direction: Literal["less", "more"] | None = None
+    why: str = ""
+    worst: Excerpt | None = None
+    best: Excerpt | None = None
+
+
+class CoachingPlanRow(_Frozen):
+    agent: str = Field(min_length=1)
+    team: str | None = None
+    note: str = ""
+    items: tuple[CoachingItemRow, ...] = ()
+
+
+class RootCauseRow(_Frozen):
+    kind: Literal["policy", "system", "process"]
+    name: str = Field(min_length=1)
+    contacts: int = Field(ge=0)
+    unresolved: int = Field(ge=0)
+    repeat_contacts: int = Field(ge=0)
+    forced: bool = Field(
+        default=False, description="The policy or system itself blocks: agents had no way out."
+    )
+    examples: tuple[Excerpt, ...] = ()
+
+
+class ReasonRow(_Frozen):
+    """Contacts by why the customer came, with what got in the way (for the root-cause section)."""
+
+    reason: str = Field(min_length=1)
+    contacts: int = Field(ge=0)
+    outcomes: dict[str, int] = Field(default_factory=dict)
+    helpful_rate: Rate | None = Field(default=None, ge=0, le=1)
+    policy_stonewalls: int = Field(default=0, ge=0)
+    system_gaps: int = Field(default=0, ge=0)
+    deflections: int = Field(default=0, ge=0)
+    repeat_contacts: int = Field(default=0, ge=0)
+
+
+class TurnRow(_Frozen):
+    role: str = Field(min_length=1, description="customer, agent, bot or system.")
+    author: str | None = None
+    text: str
+
+
+class FindingRow(_Frozen):
+    label: str = Field(min_length=1)
+    turn: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    confidence: float = Field(ge=0, le=1)
+    explanation: str = ""
+
+
+class ConversationRow(_Frozen):
+    """One conversation for drill-down: its transcript and the findings to highlight in it."""
+
+    id: str = Field(min_length=1)
+    channel: str = "unknown"
+    agent: str | None = None
+    team: str | None = None
+    started_at: datetime | None = None
+    outcome: str = Field(min_length=1)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    outcome_explanation: str = ""
+    score: float | None = Field(default=None, ge=0, le=100)
+    turns: tuple[TurnRow, ...] = Field(min_length=1)
+    findings: tuple[FindingRow, ...] = ()
+
+    @model_validator(mode="after")
+    def _findings_point_into_turns(self) -> ConversationRow:
+        for f in self.findings:
+            if f.turn >= len(self.turns):
+                raise ValueError(
+                    f"conversation {self.id!r}: finding {f.label!r} points at turn {f.turn} "
+                    f"but there are {len(self.turns)} turns"
+                )
+            size = len(self.turns[f.turn].text)
+            if not f.start <= f.end <= size:
+                raise ValueError(
+                    f"conversation {self.id!r}: finding {f.label!r} span [{f.start}, {f.end}) "
+                    f"does not fit turn {f.turn} of {size} characters"
+                )
+        return self
+
+    def findings_in(self, turn: int) -> tuple[FindingRow, ...]:
+        return tuple(f for f in self.findings if f.turn == turn)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(sorted({f.label for f in self.findings}))
+
+
+class ReportModel(_Frozen):
+    """Everything one report shows, already decided; rendering and export only lay it out."""
+
+    title: str = Field(default="FixFirst report", min_length=1)
+    period: ReportPeriod = ReportPeriod()
+    generated_at: datetime
+    scope: str | None = Field(default=None, description="e.g. 'Team Billing' when the report is filtered.")
+    overview: OverviewKpis
+    outcome_mix: tuple[OutcomeCount, ...] = ()
+    drivers_target: str = Field(default="CSAT", description="What driver effects are measured on.")
+    drivers_unit: str = Field(default="points", description="Unit of an effect, e.g. 'CSAT points'.")
+    drivers_note: str = ""
+    drivers: tuple[DriverRow, ...] = ()
+    agents: tuple[PerformerRow, ...] = ()
+    teams: tuple[PerformerRow, ...] = ()
+    coaching: tuple[CoachingPlanRow, ...] = ()
+    root_causes: tuple[RootCauseRow, ...] = ()
+    contact_reasons: tuple[ReasonRow, ...] = ()
+    conversations: tuple[ConversationRow, ...] = ()
+    conversations_note: str = Field(
+        default="", description="How the drill-down conversations were chosen (e.g. 'quoted + lowest 50')."
+    )
+
+    @model_validator(mode="after")
+    def _unique_conversation_ids(self) -> ReportModel:
+        seen: set[str] = set()
+        for conversation in self.conversations:
+            if conversation.id in seen:
+                raise ValueError(f"conversation {conversation.id!r} appears twice in the drill-down")
+            seen.add(conversation.id)
+        return self
+
+    def conversation(self, conversation_id: str) -> ConversationRow | None:
+        return next((c for c in self.conversations if c.id == conversation_id), None)

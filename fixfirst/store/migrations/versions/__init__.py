@@ -1,0 +1,1 @@
+"""Migration scripts, applied in order by fixfirst.store.migrate.upgrade_to_head()."""

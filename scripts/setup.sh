@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Create .venv (Python 3.11) and install FixFirst with its pinned dependencies.
+# Usage: scripts/setup.sh [--dev]   (--dev adds the test tools: pytest, hypothesis, ruff, playwright, ...)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+python="${PYTHON:-python3.11}"
+command -v "$python" >/dev/null || python=python3
+"$python" -c 'import sys; assert sys.version_info[:2] == (3, 11), "FixFirst needs Python 3.11"'
+[[ -x .venv/bin/python ]] || "$python" -m venv .venv
+extras=""
+[[ "${1:-}" == "--dev" ]] && extras="[dev]"
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".${extras}"

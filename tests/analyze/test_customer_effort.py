@@ -1,0 +1,27 @@
+import pytest
+
+from analyze.conversation_builder import run_detector, spans
+
+CASES = [
+    ("I already told you my order number!", [(0, "I already told")]),
+    ("This is the third time I'm asking.", [(0, "third time")]),
+    ("Still waiting for a reply from last week", [(0, "Still waiting")]),
+    ("As I said, the router is new.", [(0, "As I said")]),
+    (
+        "I've emailed support three times and got no answer",
+        [(0, "I've emailed support three times and got no")],
+    ),
+    ("How do I change my plan?", []),
+]
+
+
+@pytest.mark.parametrize(("customer", "expected"), CASES)
+def test_customer_effort_table(customer: str, expected: list[tuple[int, str]]) -> None:
+    assert spans(run_detector("customer_effort.v1", ("c", customer), ("a", "Thanks, checking."))) == expected
+
+
+def test_agent_saying_effort_words_is_not_customer_effort() -> None:
+    findings = run_detector(
+        "customer_effort.v1", ("c", "Hi"), ("a", "As I said, I already told you the price.")
+    )
+    assert findings == []

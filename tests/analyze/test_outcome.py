@@ -1,0 +1,151 @@
+import pytest
+
+from analyze.conversation_builder import conversation
+from fixfirst.analyze import build_artifacts, classify_outcome, load_lexicon
+
+CASES = [
+    # resolved: fix done, or the specific answer / article with the step to take
+    (
+        "resolved",
+        [
+            ("c", "Why is there a late fee?"),
+            ("a", "Done - I've reversed the late fee; it shows on your account now."),
+        ],
+    ),
+    (
+        "resolved",
+        [
+            ("c", "How do I enable live streaming on my channel?"),
+            (
+                "a",
+                "You can enable live streaming once your channel is verified. Try the steps in this guide: "
+                "https://help.example.com/answer/123-enable-live-streaming",
+            ),
+        ],
+    ),
+    (
+        "resolved",
+        [
+            ("c", "Bonus missing after 48 hours"),
+            ("a", "This type of bonus can take up to 72 hours to be applied."),
+        ],
+    ),
+    # promise and done in the same contact -> resolved
+    (
+        "resolved",
+        [
+            ("c", "My account is locked"),
+            ("a", "I'll unlock it now."),
+            ("c", "ok"),
+            ("a", "I've unlocked it - you should now be able to sign in."),
+        ],
+    ),
+    # clear_no: plain no, reason, alternative
+    (
+        "clear_no",
+        [
+            ("c", "Can I get a refund after my flight left?"),
+            (
+                "a",
+                "I can't refund a ticket after departure - that's a fare rule. "
+                "What I can do is a travel credit.",
+            ),
+        ],
+    ),
+    (
+        "clear_no",
+        [
+            ("c", "How do I lower only the notification volume on my headphones?"),
+            (
+                "a",
+                "There would not be a way to lower just the notification volume. However, you can submit "
+                "feedback here: https://example.com/feedback",
+            ),
+        ],
+    ),
+    # owned_followup: a concrete first-person next step with a time
+    (
+        "owned_followup",
+        [
+            ("c", "Both my lines are dead"),
+            (
+                "a",
+                "I've opened repair ticket 4471 for both lines and will call you tomorrow by noon "
+                "with the slot.",
+            ),
+        ],
+    ),
+    # moved_private: DM as the last visible step
+    (
+        "moved_private",
+        [("c", "Where is my order??"), ("a", "Please DM us your order number so we can look into it.")],
+    ),
+    (
+        "moved_private",
+        [
+            ("c", "My account was hacked"),
+            (
+                "a",
+                "We can help with that. Please submit a ticket here and we will help: https://example.com/requests/new",
+            ),
+        ],
+    ),
+    # moved to DM, then resolved publicly: judged on the resolution
+    (
+        "resolved",
+        [
+            ("c", "Double charged"),
+            ("a", "Please DM us so we can look into it."),
+            ("c", "Sent!"),
+            ("a", "Thanks - I've refunded the duplicate charge."),
+        ],
+    ),
+    # deflected: pushed elsewhere with no owner
+    ("deflected", [("c", "My bill is wrong"), ("a", "You'll need to call billing at 1-800-555-0100.")]),
+    (
+        "deflected",
+        [("c", "Trackpad died"), ("a", "Please contact our phone support: https://example.com/contact-us")],
+    ),
+    # unresolved: generic tips / runaround / only questions
+    ("unresolved", [("c", "Card declined"), ("a", "Sorry for the inconvenience, please try again later.")]),
+    (
+        "unresolved",
+        [
+            ("c", "Can't log in"),
+            ("a", "Are you getting a specific error message? Please share the exact wording."),
+        ],
+    ),
+    ("unresolved", [("c", "Hello? Anyone?")]),
+    # customer says it still fails after the last reply
+    (
+        "unresolved",
+        [
+            ("c", "App crashes"),
+            ("a", "Try the steps in this guide: https://example.com/articles/app-crashes"),
+            ("c", "Still not working, same error."),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "turns"), CASES)
+def test_outcome_table(expected: str, turns: list[tuple[str, str]]) -> None:
+    verdict = classify_outcome(build_artifacts(conversation(*turns), load_lexicon()))
+    assert verdict.label.value == expected
+    assert 0.0 <= verdict.confidence <= 1.0
+    convo = conversation(*turns)
+    for evidence in verdict.evidence:
+        assert convo.turns[evidence.turn].text[evidence.start : evidence.end] == evidence.text
+
+
+def test_dm_open_offer_after_an_answer_is_not_a_private_move() -> None:
+    verdict = classify_outcome(
+        build_artifacts(
+            conversation(
+                ("c", "Will 5G work on my phone?"),
+                ("a", "You will need to have a 5G compatible device. DM anytime if we can be of assistance."),
+            ),
+            load_lexicon(),
+        )
+    )
+    assert verdict.label.value == "resolved"

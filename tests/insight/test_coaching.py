@@ -1,0 +1,124 @@
+"""Coaching plans quote the agent's own lines, with spans that match the transcript."""
+
+from __future__ import annotations
+
+from fixfirst.insight.coaching import build_coaching
+from fixfirst.insight.contacts import build_contacts
+from fixfirst.insight.scorecards import build_scorecards
+
+from .handmade import conversation, finding, result
+
+STONEWALL = "That's our refund policy, I'm not allowed to make exceptions."
+CLEAR_NO = "I can't refund after 30 days - that's our return policy. What I can do is a repair at no cost."
+FIX = "Done - I've reversed the late fee; it shows on your account now."
+
+
+def _team():
+    convs, results = [], []
+    # greg: stonewalls in 3 of 5, one clear no of his own
+    for i in range(3):
+        c = conversation(
+            f"g{i}", [("customer", "I want a refund."), ("agent", "Hello. " + STONEWALL)], agent="greg"
+        )
+        convs.append(c)
+        results.append(
+            result(c, "unresolved", [finding(c, "policy_stonewall", 1, STONEWALL)], points=10.0 + i)
+        )
+    c = conversation("g3", [("customer", "Refund please."), ("agent", CLEAR_NO)], agent="greg")
+    convs.append(c)
+    results.append(result(c, "clear_no", [], points=80.0, evidence_turn=1))
+    c = conversation("g4", [("customer", "Late fee?"), ("agent", FIX)], agent="greg")
+    convs.append(c)
+    results.append(result(c, "resolved", [], points=90.0, evidence_turn=1))
+    # priya: never stonewalls
+    for i in range(5):
+        c = conversation(f"p{i}", [("customer", "Late fee?"), ("agent", FIX)], agent="priya")
+        convs.append(c)
+        results.append(
+            result(
+                c,
+                "resolved",
+                [finding(c, "ownership", 1, "I've reversed the late fee")],
+                points=90.0,
+                evidence_turn=1,
+            )
+        )
+    return build_contacts(convs, results)
+
+
+def test_plan_targets_the_agents_gap_and_quotes_their_own_lines():
+    contacts = _team()
+    agents, teams = build_scorecards(
+        contacts, {}, {}, {"greg": "Team One", "priya": "Team One"}, min_volume=1
+    )
+    plans, team_plans = build_coaching(contacts, agents, teams, drivers=None)
+    greg = next(p for p in plans if p.agent == "greg")
+    # No driver effects: every behaviour weighs the fallback 0.25, so priority = 0.25 x gap.
+    # ownership: team 5/10, greg 0 -> 0.125; stonewall: greg 3/5 vs team 3/10 -> 0.075.
+    assert [(i.behaviour, round(i.priority, 6)) for i in greg.items][:2] == [
+        ("ownership", 0.125),
+        ("policy_stonewall", 0.075),
+    ]
+    first = greg.items[1]
+    assert first.direction == "less"
+    assert first.agent_rate == 3 / 5 and first.team_rate == 3 / 10
+    assert first.worst is not None and first.worst.text == STONEWALL
+    assert first.worst.author == "greg" and first.worst.conversation_id == "g0"  # lowest score first
+    assert first.best is not None and first.best_from == "own" and first.best.text == CLEAR_NO
+    by_id = {c.id: c.conversation for c in contacts}
+    for item in greg.items:
+        for quote in (item.worst, item.best):
+            if quote is not None:
+                assert (
+                    by_id[quote.conversation_id].turns[quote.turn].text[quote.start : quote.end] == quote.text
+                )
+    # "more ownership": greg lacks it, priya shows it; greg has no example of his own
+    ownership = next(i for i in greg.items if i.behaviour == "ownership")
+    assert ownership.best_from == "team" and ownership.best.author == "priya"
+    priya = next(p for p in plans if p.agent == "priya")
+    assert all(i.behaviour != "policy_stonewall" for i in priya.items)
+    assert team_plans[0].team == "Team One" and len(team_plans[0].items) <= 3
+
+
+def test_driver_effects_weight_priorities():
+    from fixfirst.insight.drivers import DriverAnalysis, DriverEffect
+    from fixfirst.model import Outcome
+
+    def effect(label: str, estimate: float) -> DriverEffect:
+        return DriverEffect(
+            factor=f"behaviour:{label}",
+            kind="behaviour",
+            label=label,
+            versus=None,
+            estimate=estimate,
+            low=estimate - 0.1,
+            high=estimate + 0.1,
+            n=100,
+            n_versus=100,
+            enough_data=True,
+            sentence="",
+        )
+
+    drivers = DriverAnalysis(
+        target="csat",
+        n=200,
+        reference_outcome=Outcome.UNRESOLVED,
+        baseline=2.0,
+        r_squared=0.5,
+        bootstrap=10,
+        seed=1,
+        confidence=0.95,
+        min_n=20,
+        max_width=1.5,
+        effects=(effect("policy_stonewall", -0.1), effect("ownership", 1.5)),
+        note="",
+    )
+    contacts = _team()
+    agents, teams = build_scorecards(
+        contacts, {}, {}, {"greg": "Team One", "priya": "Team One"}, min_volume=1
+    )
+    plans, _ = build_coaching(contacts, agents, teams, drivers)
+    greg = next(p for p in plans if p.agent == "greg")
+    # ownership's big effect now outranks the stonewall whose measured effect is small
+    assert greg.items[0].behaviour == "ownership"
+    assert greg.items[0].priority > next(i.priority for i in greg.items if i.behaviour == "policy_stonewall")

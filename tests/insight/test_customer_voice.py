@@ -1,0 +1,66 @@
+"""Survey join (by conversation, else the customer's latest contact before the survey) and summaries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fixfirst.insight.contacts import build_contacts
+from fixfirst.insight.customer_voice import customer_voice
+from fixfirst.model import FixedAnswer, Survey
+
+from .handmade import T0, conversation, finding, result
+
+
+def _contacts():
+    a = conversation("a", [("customer", "Bill wrong"), ("agent", "I've reversed the fee.")], at=T0)
+    b = conversation(
+        "b",
+        [("customer", "Router late"), ("agent", "Sorry for the inconvenience.")],
+        at=T0 + timedelta(days=2),
+    )
+    c = conversation(
+        "c",
+        [("customer", "Cancel"), ("agent", "I can't, minimum term. What I can do is...")],
+        at=T0 + timedelta(days=1),
+        customer="cust-2",
+    )
+    results = [
+        result(a, "resolved"),
+        result(b, "unresolved", [finding(b, "hollow_apology", 1)]),
+        result(c, "clear_no"),
+    ]
+    return build_contacts([a, b, c], results)
+
+
+def test_join_rules_and_group_means():
+    contacts = _contacts()
+    surveys = [
+        Survey(
+            id="s1",
+            conversation_id="a",
+            csat=5,
+            ces=7,
+            fixed=FixedAnswer.YES,
+            submitted_at=T0 + timedelta(hours=3),
+        ),
+        # customer-only survey one day after contact a, before b: joins a? a already has one -> duplicate
+        Survey(id="s2", customer_id="cust-1", csat=4, submitted_at=T0 + timedelta(days=1)),
+        # customer-only survey after b: joins b (latest contact before it)
+        Survey(
+            id="s3", customer_id="cust-1", csat=1, fixed=FixedAnswer.NO, submitted_at=T0 + timedelta(days=3)
+        ),
+        Survey(id="s4", conversation_id="c", csat=3, fixed=FixedAnswer.CLEAR_NO),
+        Survey(id="s5", customer_id="nobody", csat=2),
+        Survey(id="s6", customer_id="cust-2", csat=2, submitted_at=T0),  # before cust-2's only contact
+    ]
+    voice = customer_voice(surveys, contacts, {"a": "k1", "b": "k2", "c": "k3"})
+    assert {link.survey_id: link.conversation_id for link in voice.links} == {"s1": "a", "s3": "b", "s4": "c"}
+    assert {link.survey_id: link.joined_by for link in voice.links}["s3"] == "customer_id"
+    assert voice.unmatched_surveys == 2 and voice.duplicate_surveys == 1
+    assert voice.overall.csat_mean == 3.0 and voice.overall.response_rate == 1.0
+    by_outcome = {g.group: g for g in voice.by_outcome}
+    assert by_outcome["resolved"].csat_mean == 5.0 and by_outcome["resolved"].fixed_yes_rate == 1.0
+    assert by_outcome["clear_no"].fixed_clear_no_rate == 1.0
+    assert by_outcome["deflected"].responses == 0 and by_outcome["deflected"].csat_mean is None
+    hollow = next(b for b in voice.by_behaviour if b.behaviour == "hollow_apology")
+    assert hollow.present.csat_mean == 1.0 and hollow.absent.csat_mean == 4.0

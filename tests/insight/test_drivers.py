@@ -1,0 +1,86 @@
+"""Driver analysis recovers a planted effect inside its interval; a null effect's interval covers 0."""
+
+from __future__ import annotations
+
+import random
+
+from fixfirst.insight.contacts import build_contacts
+from fixfirst.insight.drivers import analyse_drivers
+from fixfirst.model import FixedAnswer, Outcome, Survey
+
+from .handmade import conversation, finding, result
+
+PLANTED_RESOLVED = 2.0  # resolved vs unresolved
+PLANTED_HOLLOW = -1.0
+
+
+def _synthetic(n: int, seed: int = 3):
+    rng = random.Random(seed)
+    conversations, results, responses = [], [], {}
+    for i in range(n):
+        resolved = rng.random() < 0.5
+        empathy = rng.random() < 0.5
+        hollow = (not resolved) and rng.random() < 0.5
+        agent_line = ("I'm sorry for the inconvenience. " if empathy or hollow else "") + (
+            "I've fixed it." if resolved else "Please try again later."
+        )
+        conv = conversation(f"s{i}", [("customer", "My internet is down."), ("agent", agent_line)])
+        found = []
+        if empathy or hollow:
+            found.append(finding(conv, "scripted_empathy", 1, "I'm sorry for the inconvenience."))
+        if hollow:
+            found.append(finding(conv, "hollow_apology", 1))
+        conversations.append(conv)
+        results.append(result(conv, Outcome.RESOLVED if resolved else Outcome.UNRESOLVED, found))
+        latent = 2.0 + PLANTED_RESOLVED * resolved + PLANTED_HOLLOW * hollow + rng.gauss(0, 0.5)
+        csat = min(5, max(1, round(latent)))
+        fixed = FixedAnswer.YES if resolved and rng.random() < 0.9 else FixedAnswer.NO
+        responses[conv.id] = Survey(id=f"sv{i}", conversation_id=conv.id, csat=csat, fixed=fixed)
+    return build_contacts(conversations, results), responses
+
+
+def test_planted_effect_is_recovered_and_null_effect_covers_zero():
+    contacts, responses = _synthetic(400)
+    drivers = analyse_drivers(contacts, responses, bootstrap=300, seed=11)
+    assert drivers.n == 400
+    resolved = drivers.effect("outcome:resolved-vs-unresolved")
+    assert resolved is not None and resolved.enough_data
+    assert resolved.low <= PLANTED_RESOLVED <= resolved.high
+    assert resolved.low > 0
+    assert "+" in resolved.sentence and "n=" in resolved.sentence
+    hollow = drivers.effect("behaviour:hollow_apology")
+    assert hollow.low <= PLANTED_HOLLOW <= hollow.high
+    assert hollow.high < 0
+    empathy = drivers.effect("behaviour:scripted_empathy")
+    assert empathy.low <= 0.0 <= empathy.high
+
+
+def test_same_seed_same_numbers_and_different_seed_differs():
+    contacts, responses = _synthetic(120)
+    a = analyse_drivers(contacts, responses, bootstrap=100, seed=5)
+    b = analyse_drivers(contacts, responses, bootstrap=100, seed=5)
+    c = analyse_drivers(contacts, responses, bootstrap=100, seed=6)
+    assert a == b
+    assert a.effect("behaviour:scripted_empathy").low != c.effect("behaviour:scripted_empathy").low
+
+
+def test_small_samples_say_not_enough_data():
+    contacts, responses = _synthetic(30)
+    drivers = analyse_drivers(contacts, responses, bootstrap=100, min_n=20)
+    hollow = drivers.effect("behaviour:hollow_apology")
+    assert not hollow.enough_data and "not enough data" in hollow.sentence
+    absent = drivers.effect("behaviour:proactive")
+    assert absent.estimate is None and not absent.enough_data
+
+
+def test_fixed_target_counts_clear_no_as_closed():
+    contacts, responses = _synthetic(200)
+    drivers = analyse_drivers(contacts, responses, target="fixed", bootstrap=100)
+    effect = drivers.effect("outcome:resolved-vs-unresolved")
+    assert 0.6 < effect.estimate < 1.1  # ~0.9 planted share difference
+
+
+def test_too_few_rows_returns_a_note_not_a_crash():
+    contacts, responses = _synthetic(2)
+    drivers = analyse_drivers(contacts, responses)
+    assert drivers.effects == () and "not enough" in drivers.note

@@ -1,0 +1,114 @@
+"""Inline SVG charts: geometry that matches the numbers, gaps kept, labels escaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixfirst.report.charts import forest_plot, outcome_bars, outcome_strip, score_distribution, sparkline
+from fixfirst.report.report_model import DriverRow, OutcomeCount, PerformerRow, ScoreSummary, WeekScore
+
+from .html_probe import probe
+
+
+def _driver(factor: str, effect: float | None, low: float | None, high: float | None, enough: bool = True):
+    return DriverRow(factor=factor, effect=effect, low=low, high=high, n=40, enough_data=enough)
+
+
+def test_outcome_bars_are_ordered_best_first_and_proportional() -> None:
+    counts = [
+        OutcomeCount(outcome="unresolved", count=10),
+        OutcomeCount(outcome="resolved", count=40),
+        OutcomeCount(outcome="deflected", count=0),
+        OutcomeCount(outcome="clear_no", count=20),
+    ]
+    bars = probe(str(outcome_bars(counts))).find("rect", class_="bar")
+    assert [b.attrs["data-outcome"] for b in bars] == ["resolved", "clear_no", "unresolved"]  # zero omitted
+    widths = [float(b.attrs["width"] or 0) for b in bars]
+    assert widths[0] == pytest.approx(2 * widths[1], rel=0.01)
+    assert widths[1] == pytest.approx(2 * widths[2], rel=0.01)
+    assert "57%" in bars[0].text  # 40 of 70
+
+
+def test_forest_plot_puts_each_effect_on_its_side_of_zero() -> None:
+    drivers = [
+        _driver("resolved vs unresolved", 1.5, 1.1, 1.9),
+        _driver("hollow apology", -0.7, -1.0, -0.4),
+        _driver("scripted empathy", 0.0, -0.2, 0.2),
+    ]
+    doc = probe(str(forest_plot(drivers, "CSAT points")))
+    zero = float(doc.find("line", class_="zero")[0].attrs["x1"] or 0)
+    points = [float(c.attrs["cx"] or 0) for c in doc.find("circle", class_="est")]
+    assert points[0] > zero and points[1] < zero and points[2] == pytest.approx(zero, abs=0.01)
+    intervals = doc.find("line", class_="ci")
+    assert all(
+        float(i.attrs["x1"] or 0) < p < float(i.attrs["x2"] or 0)
+        for i, p in zip(intervals, points, strict=True)
+    )
+    assert "+1.50  [+1.10, +1.90]  n=40" in doc.find("svg")[0].text
+
+
+def test_forest_plot_draws_thin_evidence_hollow_and_dashed() -> None:
+    doc = probe(
+        str(forest_plot([_driver("solid", 0.5, 0.2, 0.8), _driver("thin", -0.4, -1.2, 0.4, enough=False)]))
+    )
+    solid, thin = doc.find("circle", class_="est")
+    assert solid.attrs["fill"] != "#ffffff" and thin.attrs["fill"] == "#ffffff"
+    solid_ci, thin_ci = doc.find("line", class_="ci")
+    assert "stroke-dasharray" not in solid_ci.attrs and "stroke-dasharray" in thin_ci.attrs
+    assert "not enough data" in thin.text
+
+
+def test_forest_plot_without_estimate_or_rows() -> None:
+    doc = probe(str(forest_plot([_driver("no estimate", None, None, None)])))
+    assert not doc.find("circle", class_="est") and "not estimated" in doc.find("svg")[0].text
+    assert "No driver could be estimated" in probe(str(forest_plot([]))).find("svg")[0].text
+
+
+@pytest.mark.parametrize(
+    ("scores", "lines", "dots"),
+    [
+        ([10, 20, 30, 40], 1, 4),
+        ([10, 20, None, 30, 40], 2, 4),
+        ([10, None, 20], 0, 2),
+        ([None, None], 0, 0),
+    ],
+)
+def test_sparkline_keeps_gaps(scores: list[float | None], lines: int, dots: int) -> None:
+    weekly = [WeekScore(week=f"2025-W{i + 1:02d}", score=s) for i, s in enumerate(scores)]
+    doc = probe(str(sparkline(weekly)))
+    assert len(doc.find("polyline")) == lines
+    assert len(doc.find("circle")) == dots
+
+
+def test_sparkline_height_follows_the_score_on_a_shared_scale() -> None:
+    weekly = [WeekScore(week="a", score=20), WeekScore(week="b", score=80)]
+    low, high = (float(c.attrs["cy"] or 0) for c in probe(str(sparkline(weekly, (0, 100)))).find("circle"))
+    assert low > high  # SVG y grows downwards: the higher score is drawn higher
+    clipped = [float(c.attrs["cy"] or 0) for c in probe(str(sparkline(weekly, (40, 60)))).find("circle")]
+    assert clipped[0] == pytest.approx(27) and clipped[1] == pytest.approx(3)  # clamped to the frame
+
+
+def test_chart_text_is_escaped() -> None:
+    hostile = '<script>alert(1)</script>"'
+    for svg in (
+        forest_plot([_driver(hostile, 0.1, 0.0, 0.2)]),
+        outcome_bars([OutcomeCount(outcome=hostile, count=3)]),
+        outcome_strip({hostile: 2}),
+        score_distribution([PerformerRow(name=hostile, volume=1, score=ScoreSummary(n=1, median=50))]),
+    ):
+        doc = probe(str(svg))
+        assert not doc.find("script")
+        assert "<script>" not in str(svg)
+        assert hostile.rstrip('"')[:8] in doc.find("svg")[0].text
+
+
+def test_score_distribution_box_spans_the_quartiles() -> None:
+    row = PerformerRow(
+        name="amira", volume=5, score=ScoreSummary(n=5, median=50, q1=25, q3=75, values=(10, 90))
+    )
+    doc = probe(str(score_distribution([row])))
+    box = doc.find("rect", class_="box")[0]
+    median = float(doc.find("line", class_="median")[0].attrs["x1"] or 0)
+    left, width = float(box.attrs["x"] or 0), float(box.attrs["width"] or 0)
+    assert median == pytest.approx(left + width / 2)
+    assert len(doc.find("circle")) == 2

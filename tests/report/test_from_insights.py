@@ -1,0 +1,167 @@
+"""Adapter from the real insight stage: hand-built conversations and results -> build_insights ->
+ReportModel, checked against counts written out by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from fixfirst.insight import build_insights
+from fixfirst.model import (
+    AnalysisResult,
+    Conversation,
+    CustomerSentiment,
+    Finding,
+    Outcome,
+    OutcomeVerdict,
+    Role,
+    ScoreResult,
+    Sentiment,
+    Survey,
+    Turn,
+)
+from fixfirst.report import ReportModel, render_html
+from fixfirst.report.from_insights import report_from_insights
+
+from .html_probe import probe
+
+T0 = datetime(2025, 3, 3, 9, 0)
+FIX = "I've refunded the late fee now, it shows on your account."
+SORRY = "Sorry for the inconvenience, please try again later."
+POLICY = "Our policy doesn't allow refunds after 30 days."
+
+
+def _conversation(cid: str, agent: str, team: str, line: str, day: int, customer: str) -> Conversation:
+    at = T0 + timedelta(days=day)
+    return Conversation(
+        id=cid,
+        channel="chat",
+        started_at=at,
+        customer_id=customer,
+        agent_ids=(agent,),
+        team=team,
+        turns=(
+            Turn(
+                index=0,
+                role=Role.CUSTOMER,
+                author=customer,
+                text=f"Problem number {cid} with my bill.",
+                ts=at,
+            ),
+            Turn(index=1, role=Role.AGENT, author=agent, text=line, ts=at + timedelta(minutes=2)),
+        ),
+    )
+
+
+def _result(conversation: Conversation, outcome: Outcome, label: str | None, points: float) -> AnalysisResult:
+    text = conversation.turns[1].text
+    findings = ()
+    if label is not None:
+        findings = (
+            Finding(
+                label=label, confidence=0.9, turn=1, start=0, end=len(text), text=text, detector=f"{label}.t"
+            ),
+        )
+    return AnalysisResult(
+        id=conversation.id,
+        outcome=OutcomeVerdict(label=outcome, confidence=0.8, explanation=f"judged {outcome.value}"),
+        findings=findings,
+        customer_sentiment=CustomerSentiment(start=Sentiment.NEGATIVE, end=Sentiment.NEUTRAL),
+        score=ScoreResult(scorecard="test", points=points),
+    )
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[ReportModel, list[Conversation]]:
+    conversations: list[Conversation] = []
+    results: list[AnalysisResult] = []
+    surveys: list[Survey] = []
+    # Billing: ana fixes 8 of 8; ben gives hollow apologies in 6 and stonewalls 2 (plus one contact never
+    # analysed). Repairs: cat fixes 5 of 5, without surveys.
+    for i in range(8):
+        c = _conversation(f"a{i}", "ana", "Billing", FIX, i * 2, f"cust-a{i}")
+        conversations.append(c)
+        results.append(_result(c, Outcome.RESOLVED, "ownership", 90))
+        surveys.append(Survey(id=f"s-a{i}", conversation_id=c.id, csat=5))
+    for i in range(8):
+        line, label = (SORRY, "hollow_apology") if i < 6 else (POLICY, "policy_stonewall")
+        c = _conversation(f"b{i}", "ben", "Billing", line, i * 2 + 1, f"cust-b{i}")
+        conversations.append(c)
+        results.append(_result(c, Outcome.UNRESOLVED, label, 10 + i))
+        surveys.append(Survey(id=f"s-b{i}", conversation_id=c.id, csat=2))
+    for i in range(5):
+        c = _conversation(f"c{i}", "cat", "Repairs", FIX, i, f"cust-c{i}")
+        conversations.append(c)
+        results.append(_result(c, Outcome.RESOLVED, "ownership", 80))
+    conversations.append(_conversation("u0", "ben", "Billing", SORRY, 3, "cust-u0"))  # never analysed
+    insights = build_insights(conversations, results, surveys, bootstrap=50, min_volume=5)
+    model = report_from_insights(
+        insights, conversations, results, title="Test report", generated_at=datetime(2025, 4, 1), drill_down=3
+    )
+    return model, conversations
+
+
+def test_overview_and_outcome_mix(built: tuple[ReportModel, list[Conversation]]) -> None:
+    model, _ = built
+    o = model.overview
+    assert (o.conversations, o.analysed) == (22, 21)
+    assert o.resolution_rate == pytest.approx(13 / 21) and o.clear_no_rate == 0
+    assert o.survey_n == 16 and o.csat_mean == pytest.approx((8 * 5 + 8 * 2) / 16)
+    assert o.mean_score == pytest.approx((8 * 90 + sum(10 + i for i in range(8)) + 5 * 80) / 21)
+    assert {c.outcome: c.count for c in model.outcome_mix} == {
+        "resolved": 13,
+        "unresolved": 8,
+        "not analysed": 1,
+    }
+    assert model.period.start == T0 and model.period.end == T0 + timedelta(days=15)
+
+
+def test_agents_and_teams(built: tuple[ReportModel, list[Conversation]]) -> None:
+    model, _ = built
+    agents = {a.name: a for a in model.agents}
+    assert set(agents) == {"ana", "ben", "cat"}
+    assert agents["ana"].outcomes["resolved"] == 8 and agents["ana"].team == "Billing"
+    assert agents["ana"].score.values == (90,) * 8
+    assert sorted(agents["ben"].score.values) == [10 + i for i in range(8)]
+    assert [agents[n].rank for n in ("ana", "cat", "ben")] == [1, 2, 3]
+    assert agents["ben"].behaviour_rates["hollow_apology"] == pytest.approx(6 / 8)  # over analysed contacts
+    assert agents["cat"].csat_mean is None and agents["cat"].csat_n == 0
+    assert agents["ana"].weekly and all(w.week.startswith("2025-W") for w in agents["ana"].weekly)
+    assert {t.name for t in model.teams} == {"Billing", "Repairs"}
+
+
+def test_quotes_carry_their_whole_turn_and_are_in_the_drill_down(
+    built: tuple[ReportModel, list[Conversation]],
+) -> None:
+    model, conversations = built
+    by_id = {c.id: c for c in conversations}
+    excerpts = [x for p in model.coaching for i in p.items for x in (i.worst, i.best) if x is not None]
+    excerpts += [x for r in model.root_causes for x in r.examples]
+    assert excerpts, "the fixture should produce coaching or root-cause quotes"
+    drill = {c.id for c in model.conversations}
+    for x in excerpts:
+        assert x.turn_text == by_id[x.conversation_id].turns[x.turn].text
+        assert x.conversation_id in drill
+    ben = next(p for p in model.coaching if p.agent == "ben")
+    assert any(i.behaviour == "hollow_apology" and i.worst and i.worst.text == SORRY for i in ben.items)
+
+
+def test_drill_down_is_quoted_plus_lowest_scores_with_findings(
+    built: tuple[ReportModel, list[Conversation]],
+) -> None:
+    model, _ = built
+    scores = [c.score for c in model.conversations]
+    assert scores == sorted(scores)  # lowest first
+    assert "b0" in {c.id for c in model.conversations}  # the lowest score of all
+    assert "u0" not in {c.id for c in model.conversations}  # unanalysed: no score to rank by
+    b0 = model.conversation("b0")
+    assert b0 is not None and b0.outcome == "unresolved" and b0.agent == "ben"
+    assert [(f.label, f.turn, f.start, f.end) for f in b0.findings] == [("hollow_apology", 1, 0, len(SORRY))]
+
+
+def test_adapted_model_renders(built: tuple[ReportModel, list[Conversation]]) -> None:
+    model, _ = built
+    doc = probe(render_html(model))
+    assert doc.find("title")[0].text == "Test report"
+    assert any(m.attrs.get("data-label") == "hollow_apology" for m in doc.find("mark"))
