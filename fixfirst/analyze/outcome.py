@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from fixfirst.analyze.artifacts import ConversationArtifacts, Span, TurnArtifacts
+from fixfirst.analyze.outcome_model import feature_vector, load_outcome_model
 from fixfirst.model import Evidence, Outcome, OutcomeVerdict
 
 NAME = "outcome.v1"
@@ -43,6 +46,11 @@ REQUIRES = frozenset(
         "lexicon:customer_confirms_fix",
         "lexicon:customer_still_broken",
         "lexicon:generic_step",
+        "lexicon:troubleshooting_link",
+        "lexicon:customer_question",
+        "lexicon:customer_frustration",
+        "lexicon:customer_tried",
+        "lexicon:followup_expected",
     }
 )
 
@@ -245,64 +253,155 @@ def _evidence(items: list[tuple[TurnArtifacts, Span]], limit: int = 3) -> tuple[
 
 
 def _verdict(label: Outcome, confidence: float, items, explanation: str) -> OutcomeVerdict:
-    return OutcomeVerdict(
-        label=label, confidence=confidence, evidence=_evidence(items), explanation=explanation
-    )
+    return OutcomeVerdict(label=label, confidence=confidence, evidence=_evidence(items), explanation=explanation)
 
 
 def classify_outcome(doc: ConversationArtifacts) -> OutcomeVerdict:
-    """Decide the one outcome of a contact from its last state (LABELS.md section 1)."""
+    """Decide the one outcome of a contact from its last state (LABELS.md section 1).
+
+    The cascade decides outright where the transcript is unambiguous (the customer confirms or
+    denies the fix, the fix is reported done, a dated first-person commitment). Elsewhere the
+    learned model (``outcome_model.py``) weighs the cascade's verdict together with the other
+    signals; evidence always comes from the spans behind the chosen label.
+    """
     final = doc.last_agent
     if final is None:
         return _verdict(Outcome.UNRESOLVED, 0.9, [], "No agent ever replied, so nothing was fixed or owned.")
     f = read_features(doc)
+    verdict, rule = cascade(doc, f)
+    model = load_outcome_model()
+    if model is None or rule in DECISIVE_RULES:
+        return verdict
+    probabilities = model.probabilities(feature_vector(doc, f, verdict.label.value))
+    allowed = allowed_labels(doc, f) | {verdict.label.value}
+    mask = np.array([label in allowed for label in model.labels])
+    best = int(np.argmax(np.where(mask, probabilities, -1.0)))
+    label, confidence = Outcome(model.labels[best]), round(float(probabilities[best]), 3)
+    if label is verdict.label:
+        return verdict.model_copy(update={"confidence": confidence})
+    return _learned_verdict(label, confidence, doc, f)
+
+
+#: Cascade rules that decide on their own (the model is not consulted).
+DECISIVE_RULES = frozenset({"customer_confirms", "customer_still", "fix", "dated_commitment"})
+
+_LEARNED_EXPLANATION = {
+    Outcome.RESOLVED: "The reply gives the specific answer or the article for this question.",
+    Outcome.DEFLECTED: "The customer is pointed to another team, page or form and nobody owns the result.",
+    Outcome.UNRESOLVED: "Generic tips or questions only; nothing is fixed, refused or owned.",
+    Outcome.MOVED_PRIVATE: "The agent asks to continue privately and the thread ends there.",
+    Outcome.CLEAR_NO: "The agent says plainly it cannot be done.",
+    Outcome.OWNED_FOLLOWUP: "The agent personally commits to a next step.",
+}
+
+
+def fallback_handoffs(doc: ConversationArtifacts, turn: TurnArtifacts) -> list[Span]:
+    """Hand-off spans that are only a fallback for "if it still happens" (LABELS.md: never the outcome)."""
+    out = []
+    for span in doc.hits("other_team", turn):
+        start, end = doc.segment_of(turn, span[0])
+        if _PERSISTENCE_IF.search(turn.text[start:end]):
+            out.append(span)
+    return out
+
+
+def real_handoffs(doc: ConversationArtifacts, turn: TurnArtifacts) -> list[tuple[TurnArtifacts, Span]]:
+    fallback = set(fallback_handoffs(doc, turn))
+    return [(turn, s) for s in doc.hits("other_team", turn) if s not in fallback]
+
+
+def allowed_labels(doc: ConversationArtifacts, f: OutcomeFeatures) -> frozenset[str]:
+    """Labels the model may choose: only those with evidence in the transcript (unresolved always).
+
+    Why: the learned weights are fitted on few threads; this keeps them from inventing a hand-off,
+    a private move or a refusal that no words in the reply support - every verdict needs a span.
+    """
+    final = doc.last_agent
+    assert final is not None
+    allowed = {Outcome.UNRESOLVED.value}
+    if f.specific_link or f.answer or f.plain_link:
+        allowed.add(Outcome.RESOLVED.value)
+    if real_handoffs(doc, final) or f.handoff or f.plain_link:
+        allowed.add(Outcome.DEFLECTED.value)
+    if f.private:
+        allowed.add(Outcome.MOVED_PRIVATE.value)
+    if f.refusal or f.earlier_refusal:
+        allowed.add(Outcome.CLEAR_NO.value)
+    if f.commitment:
+        allowed.add(Outcome.OWNED_FOLLOWUP.value)
+    return frozenset(allowed)
+
+
+def _learned_verdict(label: Outcome, confidence: float, doc: ConversationArtifacts, f: OutcomeFeatures):
+    """Evidence for a label chosen by the model: the spans of the signals that speak for that label."""
+    final = doc.last_agent
+    assert final is not None
+    handoff = real_handoffs(doc, final) + f.handoff
+    by_label = {
+        Outcome.RESOLVED: f.specific_link + f.answer + f.plain_link,
+        Outcome.DEFLECTED: handoff + f.plain_link,
+        Outcome.UNRESOLVED: f.weak + f.question + f.working + f.plain_link,
+        Outcome.MOVED_PRIVATE: f.private,
+        Outcome.CLEAR_NO: f.refusal + f.earlier_refusal,
+        Outcome.OWNED_FOLLOWUP: f.commitment,
+    }
+    items = by_label[label] or [(final, (0, len(final.text)))]
+    unique = {(turn.index, span): (turn, span) for turn, span in items}
+    items = [unique[key] for key in sorted(unique)]
+    return _verdict(label, confidence, items, _LEARNED_EXPLANATION[label] + " (learned weighting of the cues)")
+
+
+def cascade(doc: ConversationArtifacts, f: OutcomeFeatures) -> tuple[OutcomeVerdict, str]:
+    """The hand-set precedence of LABELS.md; returns the verdict and the name of the rule that fired."""
+    final = doc.last_agent
+    assert final is not None
     if f.customer_confirms and not f.customer_still:
         return _verdict(
             Outcome.RESOLVED, 0.85, f.customer_confirms, "The customer confirms the fix after the reply."
-        )
+        ), "customer_confirms"
     if f.customer_still and not f.customer_confirms:
         return _verdict(
             Outcome.UNRESOLVED,
             0.7,
             f.customer_still,
             "The customer says the problem persists and no one answers.",
-        )
+        ), "customer_still"
     if f.fix:
-        return _verdict(Outcome.RESOLVED, 0.85, f.fix, "The agent reports the fix as done in this contact.")
+        return _verdict(Outcome.RESOLVED, 0.85, f.fix, "The agent reports the fix as done in this contact."), "fix"
     if f.commitment and f.deadline:
         return _verdict(
             Outcome.OWNED_FOLLOWUP, 0.8, f.commitment, "The agent personally commits to a dated next step."
-        )
+        ), "dated_commitment"
     if f.refusal and not f.working:
         confidence = 0.75 if f.has_alternative else 0.65
-        return _verdict(Outcome.CLEAR_NO, confidence, f.refusal, "The agent says plainly it cannot be done.")
+        return _verdict(Outcome.CLEAR_NO, confidence, f.refusal, "The agent says plainly it cannot be done."), "refusal"
     if f.private:
         return _verdict(
             Outcome.MOVED_PRIVATE,
             0.75,
             f.private,
             "The agent asks to continue privately and the thread ends there.",
-        )
+        ), "private"
     if f.commitment:
         return _verdict(
             Outcome.OWNED_FOLLOWUP, 0.55, f.commitment, "The agent personally commits to a next step."
-        )
+        ), "commitment"
     if f.told_elsewhere:
         return _verdict(
             Outcome.DEFLECTED,
             0.7,
             f.handoff,
             "The customer is told to go elsewhere and nobody owns the result.",
-        )
+        ), "handoff"
     if f.question:
         return _verdict(
             Outcome.UNRESOLVED,
             0.65,
             f.question,
             "The agent only asks for more details; the customer is left waiting.",
-        )
+        ), "question"
     if f.working:
-        return _verdict(Outcome.UNRESOLVED, 0.6, f.working, "Work in progress with no owner, date or fix.")
+        return _verdict(Outcome.UNRESOLVED, 0.6, f.working, "Work in progress with no owner, date or fix."), "working"
     strong_link = f.link_overlap >= STRONG_LINK_WORDS
     if f.specific_link and (f.answer or strong_link or not f.weak):
         return _verdict(
@@ -310,14 +409,16 @@ def classify_outcome(doc: ConversationArtifacts) -> OutcomeVerdict:
             0.6,
             f.specific_link + f.answer,
             "The agent links the article for exactly this question.",
-        )
+        ), "specific_link"
     if f.answer:
-        return _verdict(Outcome.RESOLVED, 0.55, f.answer, "The agent gives the specific answer or steps.")
+        return _verdict(Outcome.RESOLVED, 0.55, f.answer, "The agent gives the specific answer or steps."), "answer"
     if f.handoff:
         return _verdict(
             Outcome.DEFLECTED, 0.6, f.handoff, "The reply ends in a generic page or form elsewhere."
-        )
+        ), "generic_page"
     if f.earlier_refusal:
-        return _verdict(Outcome.CLEAR_NO, 0.55, f.earlier_refusal, "An earlier plain no is the last word.")
+        return _verdict(
+            Outcome.CLEAR_NO, 0.55, f.earlier_refusal, "An earlier plain no is the last word."
+        ), "earlier_refusal"
     evidence = f.weak or f.plain_link or [(final, (0, len(final.text)))]
-    return _verdict(Outcome.UNRESOLVED, 0.55, evidence, "No fix, answer, clear no or owned next step.")
+    return _verdict(Outcome.UNRESOLVED, 0.55, evidence, "No fix, answer, clear no or owned next step."), "nothing"

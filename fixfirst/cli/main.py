@@ -184,7 +184,9 @@ def analyze_command(
     scorecard: Annotated[str | None, typer.Option(help="Scorecard name or YAML file.")] = None,
     lexicon_dir: Annotated[list[Path] | None, typer.Option("--lexicon-dir", help="Folder of company YAML "
                                                            "phrase lists extending the built-in ones.")] = None,
-    only_new: Annotated[bool, typer.Option(help="With stored conversations: only those not analyzed yet.")] = False,
+    only_new: Annotated[
+        bool, typer.Option("--only-new", help="With stored conversations: only those not analyzed yet.")
+    ] = False,
 ) -> None:
     """Decide each conversation's outcome, agent behaviours (with evidence spans), sentiment and score.
 

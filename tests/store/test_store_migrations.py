@@ -16,7 +16,11 @@ from fixfirst.store import DEFAULT_URL, Store, current_revision, head_revision, 
 from fixfirst.store.engine import create_store_engine
 from fixfirst.store.tables import Base, turns_table
 
-EXPECTED_TABLES = {"alembic_version", "conversations", "turns", "surveys", "analysis_results", "findings"}
+EXPECTED_TABLES = {
+    "alembic_version", "conversations", "turns", "surveys", "analysis_results", "findings",
+    # the dashboard's tables (migration 0002)
+    "web_users", "web_api_tokens", "web_reviews", "web_disputes", "web_survey_tokens", "web_settings",
+}
 EXPECTED_INDEXES = {
     "conversations": {"ix_conversations_customer_id", "ix_conversations_team", "ix_conversations_started_at"},
     "findings": {"ix_findings_label", "ix_findings_conversation_id"},

@@ -1,0 +1,318 @@
+"""Small repository functions over the web tables (users, tokens, reviews, disputes, survey links).
+
+Why functions over ``store.engine`` rather than methods on Store: the web dashboard is the only
+caller, and keeping them here leaves the core repository small. Every write is one transaction
+(``write_transaction``); secrets are hashed before they reach the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from fixfirst.errors import StoreError
+from fixfirst.store.column_types import storable_text
+from fixfirst.store.engine import write_transaction
+from fixfirst.store.store import Store
+from fixfirst.store.tables import conversations_table, results_table, surveys_table
+from fixfirst.store.web_tables import (
+    web_api_tokens_table,
+    web_disputes_table,
+    web_reviews_table,
+    web_settings_table,
+    web_survey_tokens_table,
+    web_users_table,
+)
+
+
+def token_digest(token: str) -> str:
+    """SHA-256 hex of a token: tokens are random and long, so a fast hash is enough to store them."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    username: str
+    password_hash: str
+    role: str
+    agent_id: str | None
+    teams: tuple[str, ...]
+    active: bool
+
+
+def _user(row: Any) -> UserRecord:
+    return UserRecord(
+        id=row["id"],
+        username=row["username"],
+        password_hash=row["password_hash"],
+        role=row["role"],
+        agent_id=row["agent_id"],
+        teams=tuple(row["teams"] or ()),
+        active=bool(row["active"]),
+    )
+
+
+def insert_user(
+    store: Store, username: str, password_hash: str, role: str, agent_id: str | None, teams: Iterable[str]
+) -> UserRecord:
+    """Add a user; StoreError when the username is taken."""
+    row = {
+        "username": storable_text(username),
+        "password_hash": password_hash,
+        "role": role,
+        "agent_id": agent_id,
+        "teams": sorted(set(teams)),
+        "active": True,
+        "created_at": datetime.now(UTC),
+    }
+    try:
+        with write_transaction(store.engine) as conn:
+            conn.execute(insert(web_users_table), [row])
+    except IntegrityError as exc:
+        raise StoreError(f"a user named {username!r} already exists") from exc
+    found = get_user_by_name(store, username)
+    assert found is not None
+    return found
+
+
+def set_password_hash(store: Store, user_id: int, password_hash: str) -> None:
+    with write_transaction(store.engine) as conn:
+        conn.execute(
+            update(web_users_table).where(web_users_table.c.id == user_id).values(password_hash=password_hash)
+        )
+
+
+def get_user_by_name(store: Store, username: str) -> UserRecord | None:
+    with store.engine.connect() as conn:
+        row = (
+            conn.execute(select(web_users_table).where(web_users_table.c.username == storable_text(username)))
+            .mappings()
+            .first()
+        )
+    return _user(row) if row else None
+
+
+def get_user(store: Store, user_id: int) -> UserRecord | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(web_users_table).where(web_users_table.c.id == user_id)).mappings().first()
+    return _user(row) if row else None
+
+
+def list_users(store: Store) -> list[UserRecord]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(web_users_table).order_by(web_users_table.c.username)).mappings().all()
+    return [_user(row) for row in rows]
+
+
+def create_api_token(store: Store, user_id: int, name: str) -> str:
+    """A new random Bearer token for ``user_id``; only its hash is stored, so show it once."""
+    token = "ff_" + secrets.token_urlsafe(32)
+    with write_transaction(store.engine) as conn:
+        conn.execute(
+            insert(web_api_tokens_table),
+            [{"user_id": user_id, "token_hash": token_digest(token), "name": name, "created_at": datetime.now(UTC)}],
+        )
+    return token
+
+
+def user_for_api_token(store: Store, token: str) -> UserRecord | None:
+    query = (
+        select(web_users_table)
+        .join(web_api_tokens_table, web_api_tokens_table.c.user_id == web_users_table.c.id)
+        .where(web_api_tokens_table.c.token_hash == token_digest(token))
+    )
+    with store.engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return _user(row) if row else None
+
+
+# -- settings -------------------------------------------------------------------------------------
+
+
+def get_or_create_setting(store: Store, key: str, make: Any) -> Any:
+    """The stored value of ``key``; on first use ``make()`` is stored (first writer wins a race)."""
+    with store.engine.connect() as conn:
+        value = conn.scalar(select(web_settings_table.c.value).where(web_settings_table.c.key == key))
+    if value is not None:
+        return value
+    with write_transaction(store.engine) as conn:
+        value = conn.scalar(select(web_settings_table.c.value).where(web_settings_table.c.key == key))
+        if value is None:
+            value = make()
+            conn.execute(insert(web_settings_table), [{"key": key, "value": value}])
+    return value
+
+
+# -- reviews and disputes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    conversation_id: str
+    item: str
+    machine_value: str
+    reviewer_value: str
+    reviewer: str
+    note: str | None
+    created_at: datetime
+
+
+def add_reviews(store: Store, conversation_id: str, decisions: Iterable[ReviewRecord]) -> int:
+    """Append review decisions and resolve the conversation's open disputes, in one transaction."""
+    rows = [
+        {
+            "conversation_id": d.conversation_id,
+            "item": d.item,
+            "machine_value": d.machine_value,
+            "reviewer_value": d.reviewer_value,
+            "reviewer": d.reviewer,
+            "note": d.note,
+            "created_at": d.created_at,
+        }
+        for d in decisions
+    ]
+    if not rows:
+        return 0
+    with write_transaction(store.engine) as conn:
+        conn.execute(insert(web_reviews_table), rows)
+        conn.execute(
+            update(web_disputes_table)
+            .where(web_disputes_table.c.conversation_id == conversation_id, web_disputes_table.c.status == "open")
+            .values(status="resolved", resolved_at=datetime.now(UTC))
+        )
+    return len(rows)
+
+
+def iter_reviews(store: Store, conversation_id: str | None = None) -> list[ReviewRecord]:
+    """Review rows in the order they were made (oldest first), for one conversation or all."""
+    query = select(web_reviews_table).order_by(web_reviews_table.c.id)
+    if conversation_id is not None:
+        query = query.where(web_reviews_table.c.conversation_id == conversation_id)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [
+        ReviewRecord(
+            conversation_id=r["conversation_id"],
+            item=r["item"],
+            machine_value=r["machine_value"],
+            reviewer_value=r["reviewer_value"],
+            reviewer=r["reviewer"],
+            note=r["note"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeRecord:
+    id: int
+    conversation_id: str
+    item: str
+    author: str
+    comment: str
+    status: str
+    created_at: datetime
+
+
+def add_dispute(store: Store, conversation_id: str, item: str, author: str, comment: str) -> int:
+    with write_transaction(store.engine) as conn:
+        result = conn.execute(
+            insert(web_disputes_table).returning(web_disputes_table.c.id),
+            [
+                {
+                    "conversation_id": conversation_id,
+                    "item": item,
+                    "author": author,
+                    "comment": comment,
+                    "status": "open",
+                    "created_at": datetime.now(UTC),
+                    "resolved_at": None,
+                }
+            ],
+        )
+        return int(result.scalar_one())
+
+
+def list_disputes(
+    store: Store, *, conversation_id: str | None = None, status: str | None = None
+) -> list[DisputeRecord]:
+    query = select(web_disputes_table).order_by(web_disputes_table.c.id)
+    if conversation_id is not None:
+        query = query.where(web_disputes_table.c.conversation_id == conversation_id)
+    if status is not None:
+        query = query.where(web_disputes_table.c.status == status)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [
+        DisputeRecord(
+            id=r["id"],
+            conversation_id=r["conversation_id"],
+            item=r["item"],
+            author=r["author"],
+            comment=r["comment"],
+            status=r["status"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+# -- survey links ---------------------------------------------------------------------------------
+
+
+def create_survey_token(store: Store, conversation_id: str) -> str:
+    """A new unguessable survey token for a stored conversation (StoreError when it is not stored)."""
+    with store.engine.connect() as conn:
+        known = conn.scalar(select(conversations_table.c.id).where(conversations_table.c.id == conversation_id))
+    if known is None:
+        raise StoreError(f"no stored conversation {conversation_id!r}")
+    token = secrets.token_urlsafe(24)
+    with write_transaction(store.engine) as conn:
+        conn.execute(
+            insert(web_survey_tokens_table),
+            [{"token_hash": token_digest(token), "conversation_id": conversation_id, "created_at": datetime.now(UTC)}],
+        )
+    return token
+
+
+def conversation_for_survey_token(store: Store, token: str) -> str | None:
+    with store.engine.connect() as conn:
+        return conn.scalar(
+            select(web_survey_tokens_table.c.conversation_id).where(
+                web_survey_tokens_table.c.token_hash == token_digest(token)
+            )
+        )
+
+
+def mark_survey_token_answered(store: Store, token: str) -> None:
+    with write_transaction(store.engine) as conn:
+        conn.execute(
+            update(web_survey_tokens_table)
+            .where(web_survey_tokens_table.c.token_hash == token_digest(token))
+            .values(answered_at=datetime.now(UTC))
+        )
+
+
+# -- change detection -----------------------------------------------------------------------------
+
+
+def data_fingerprint(store: Store) -> tuple[Any, ...]:
+    """Changes whenever conversations, results or surveys change (any writer, any process): the
+    insights cache key. Counts plus the newest ingest time cover inserts, updates and re-analysis."""
+    with store.engine.connect() as conn:
+        return (
+            conn.scalar(select(func.count()).select_from(conversations_table)),
+            conn.scalar(select(func.max(conversations_table.c.ingested_at))),
+            conn.scalar(select(func.count()).select_from(results_table)),
+            conn.scalar(select(func.max(results_table.c.analyzed_at))),
+            conn.scalar(select(func.count()).select_from(surveys_table)),
+        )

@@ -1,0 +1,116 @@
+"""Tables of the web dashboard: users, API tokens, reviews, disputes, survey tokens, settings.
+
+Why here and on the store's ``Base``: one metadata means one migration history and one schema
+check (the store test that compares migrations with the models sees these tables too). Reviews
+and disputes are append-only history rows keyed to a conversation and deleted with it; a later
+review of the same item supersedes an earlier one when agreement is computed, but nothing is
+overwritten, so "who said what, when" survives. Secrets (passwords, API and survey tokens) are
+stored only as hashes.
+
+Migration: ``migrations/versions/0002_web_tables.py`` creates exactly these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fixfirst.store.column_types import StorableString, StorableText, UTCDateTime
+from fixfirst.store.tables import ID_LENGTH, Base
+
+
+class WebUserRow(Base):
+    """A dashboard/API user. ``role`` is admin, manager or agent; ``teams`` empty means all teams."""
+
+    __tablename__ = "web_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(StorableString(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(StorableText())
+    role: Mapped[str] = mapped_column(StorableString(20))
+    agent_id: Mapped[str | None] = mapped_column(StorableText())
+    teams: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebApiTokenRow(Base):
+    """A Bearer token for pipelines; it acts as its user (same role and scope)."""
+
+    __tablename__ = "web_api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("web_users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(StorableString(64), unique=True)
+    name: Mapped[str] = mapped_column(StorableText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebReviewRow(Base):
+    """One reviewer decision on one item of a conversation: ``item`` is ``outcome`` or
+    ``finding:<label>:<turn>:<start>:<end>`` or ``missed:<label>``."""
+
+    __tablename__ = "web_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        StorableString(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    item: Mapped[str] = mapped_column(StorableText())
+    machine_value: Mapped[str] = mapped_column(StorableText())
+    reviewer_value: Mapped[str] = mapped_column(StorableText())
+    reviewer: Mapped[str] = mapped_column(StorableText())
+    note: Mapped[str | None] = mapped_column(StorableText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_web_reviews_conversation_id", "conversation_id"),)
+
+
+class WebDisputeRow(Base):
+    """An agent disputing one finding on their own conversation; resolved by the next review."""
+
+    __tablename__ = "web_disputes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        StorableString(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    item: Mapped[str] = mapped_column(StorableText())
+    author: Mapped[str] = mapped_column(StorableText())
+    comment: Mapped[str] = mapped_column(StorableText())
+    status: Mapped[str] = mapped_column(StorableString(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_web_disputes_conversation_id", "conversation_id"),)
+
+
+class WebSurveyTokenRow(Base):
+    """A survey link: the SHA-256 of a random token, mapped to the conversation it asks about."""
+
+    __tablename__ = "web_survey_tokens"
+
+    token_hash: Mapped[str] = mapped_column(StorableString(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(StorableString(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSettingRow(Base):
+    """Small key/value settings of the web app (e.g. the generated session-signing key)."""
+
+    __tablename__ = "web_settings"
+
+    key: Mapped[str] = mapped_column(StorableString(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+web_users_table = WebUserRow.__table__
+web_api_tokens_table = WebApiTokenRow.__table__
+web_reviews_table = WebReviewRow.__table__
+web_disputes_table = WebDisputeRow.__table__
+web_survey_tokens_table = WebSurveyTokenRow.__table__
+web_settings_table = WebSettingRow.__table__
