@@ -29,7 +29,7 @@ DEFAULT_CONTRASTS: tuple[tuple[Outcome, Outcome], ...] = (
     (Outcome.RESOLVED, Outcome.UNRESOLVED),
     (Outcome.OWNED_FOLLOWUP, Outcome.DEFLECTED),
 )
-_UNITS = {"csat": "CSAT", "fixed": "points of 'fixed or clear no' share"}
+_UNITS = {"csat": "CSAT", "fixed": "percentage points of 'fixed or clear no' answers"}
 _DEFAULT_MAX_WIDTH = {"csat": 1.5, "fixed": 0.4}
 _NOUNS = {
     Outcome.RESOLVED: "a fix",
@@ -94,6 +94,13 @@ def _fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _signed(value: float) -> str:
     return f"{value:+.2f}" if abs(value) < 0.995 else f"{value:+.1f}"
+
+
+def _effect_words(estimate: float, low: float, high: float, target: Target) -> tuple[str, str, str]:
+    """Estimate and interval as a reader wants them: CSAT points, or a share as percentage points."""
+    if target == "fixed":
+        return f"{estimate * 100:+.0f}", f"{low * 100:.0f}", f"{high * 100:.0f}"
+    return _signed(estimate), f"{low:.1f}", f"{high:.1f}"
 
 
 def analyse_drivers(
@@ -201,10 +208,11 @@ def analyse_drivers(
         estimate = first[0] - second[0]
         low, high = interval(first[1] - second[1])
         enough = min(count[a], count[b]) >= min_n and high - low <= width_limit
+        shown = _effect_words(estimate, low, high, target)
         sentence = (
-            f"{name} is associated with {_signed(estimate)} {unit} [{low:.1f}, {high:.1f}], n={count[a]}"
+            f"{name} is associated with {shown[0]} {unit} [{shown[1]}, {shown[2]}], n={count[a]}"
             if enough
-            else f"{name}: not enough data (n={count[a]} vs {count[b]}, interval {low:.1f} to {high:.1f})"
+            else f"{name}: not enough data (n={count[a]} vs {count[b]}, interval {shown[1]} to {shown[2]})"
         )
         effects.append(
             DriverEffect(
@@ -245,10 +253,11 @@ def analyse_drivers(
         estimate = float(point[j])
         low, high = interval(draws[:, j])
         enough = min(present, n - present) >= min_n and high - low <= width_limit
+        shown = _effect_words(estimate, low, high, target)
         sentence = (
-            f"{label} is associated with {_signed(estimate)} {unit} [{low:.1f}, {high:.1f}], n={present}"
+            f"{label} is associated with {shown[0]} {unit} [{shown[1]}, {shown[2]}], n={present}"
             if enough
-            else f"{label}: not enough data (n={present}, interval {low:.1f} to {high:.1f})"
+            else f"{label}: not enough data (n={present}, interval {shown[1]} to {shown[2]})"
         )
         effects.append(
             DriverEffect(

@@ -102,8 +102,15 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def forest_plot(drivers: Sequence[DriverRow], unit: str = "points") -> Markup:
-    """Effect and interval per factor around a zero line; too-thin evidence drawn hollow and grey."""
+def forest_plot(drivers: Sequence[DriverRow], unit: str = "points", digits: int = 2) -> Markup:
+    """Effect and interval per factor around a zero line; too-thin evidence drawn hollow and grey.
+
+    `digits` is the precision of the printed numbers: 2 for CSAT points, 0 for percentage points.
+    """
+
+    def signed(value: float) -> str:
+        return f"{value:+.{digits}f}"
+
     width, label_w, right_w, row_h, axis_h = 820, 230, 190, 28, 34
     plot_w = width - label_w - right_w
     rows = list(drivers)
@@ -159,9 +166,9 @@ def forest_plot(drivers: Sequence[DriverRow], unit: str = "points") -> Markup:
             )
         if d.effect is not None:
             fill = colour if solid else "#ffffff"
-            tip = f"{d.factor}: {d.effect:+.2f} {unit}"
+            tip = f"{d.factor}: {signed(d.effect)} {unit}"
             if d.low is not None and d.high is not None:
-                tip += f" (interval {d.low:+.2f} to {d.high:+.2f})"
+                tip += f" (interval {signed(d.low)} to {signed(d.high)})"
             tip += f", n={d.n}" + ("" if d.enough_data else " – not enough data")
             body.append(
                 f'<circle class="est" cx="{_num(x_of(d.effect))}" cy="{_num(y)}" r="5.5" fill="{fill}" '
@@ -170,13 +177,13 @@ def forest_plot(drivers: Sequence[DriverRow], unit: str = "points") -> Markup:
         if d.effect is None:
             summary = "not estimated"
         elif d.low is not None and d.high is not None:
-            summary = f"{d.effect:+.2f}  [{d.low:+.2f}, {d.high:+.2f}]"
+            summary = f"{signed(d.effect)}  [{signed(d.low)}, {signed(d.high)}]"
         else:
-            summary = f"{d.effect:+.2f}"
+            summary = f"{signed(d.effect)}"
         summary += f"  n={d.n}"
         body.append(_text(label_w + plot_w + 10, y, summary, size=12, fill=_INK if solid else _MUTED))
     label = f"Drivers of {unit}: " + "; ".join(
-        f"{d.factor} {'n/a' if d.effect is None else f'{d.effect:+.2f}'}" for d in rows
+        f"{d.factor} {'n/a' if d.effect is None else f'{signed(d.effect)}'}" for d in rows
     )
     return _svg(width, height, label, body, "chart chart-forest")
 

@@ -15,10 +15,14 @@ from datetime import UTC, datetime
 from statistics import fmean
 
 from fixfirst.insight import CoachingPlan, DriverEffect, Insights, Quote, RootCause, Scorecard
+from fixfirst.insight.coaching import TeamCoachingPlan
+from fixfirst.insight.commitments import CommitmentSummary, Promise, PromiseStatus, PromiseTally
 from fixfirst.insight.contacts import Contact, build_contacts
+from fixfirst.insight.customer_voice import CustomerVoice, VoiceGroup
 from fixfirst.model import AnalysisResult, Conversation
-from fixfirst.report.palette import outcome_name
+from fixfirst.report.palette import outcome_name, outcome_rank
 from fixfirst.report.report_model import (
+    BehaviourVoiceRow,
     CoachingItemRow,
     CoachingPlanRow,
     ConversationRow,
@@ -28,12 +32,17 @@ from fixfirst.report.report_model import (
     OutcomeCount,
     OverviewKpis,
     PerformerRow,
+    PromiseRow,
+    PromiseTallyRow,
     ReasonRow,
     ReportModel,
     ReportPeriod,
     RootCauseRow,
     ScoreSummary,
+    TeamCoachingItemRow,
+    TeamCoachingPlanRow,
     TurnRow,
+    VoiceRow,
     WeekScore,
 )
 
@@ -41,6 +50,9 @@ log = logging.getLogger(__name__)
 
 #: Lowest-scoring conversations added to the drill-down, beyond those the report quotes.
 DEFAULT_DRILL_DOWN = 60
+#: Example promises shown in the report: broken ones first (up to BROKEN_EXAMPLES), kept ones to fill.
+PROMISE_EXAMPLES = 12
+BROKEN_EXAMPLES = 8
 NOT_ANALYSED = "not analysed"
 
 
@@ -61,15 +73,20 @@ def _factor(effect: DriverEffect) -> str:
     return effect.label.replace("_", " ")
 
 
-def _driver(effect: DriverEffect) -> DriverRow:
+def _driver(effect: DriverEffect, scale: float = 1.0) -> DriverRow:
+    """One driver row; `scale` turns a share (0-1) into percentage points for the 'fixed' target."""
     low, high = effect.low, effect.high
     if low is not None and high is not None and low > high:
         low, high = high, low
+
+    def scaled(value: float | None) -> float | None:
+        return None if value is None else value * scale
+
     return DriverRow(
         factor=_factor(effect),
-        effect=effect.estimate,
-        low=low,
-        high=high,
+        effect=scaled(effect.estimate),
+        low=scaled(low),
+        high=scaled(high),
         n=effect.n,
         sentence=effect.sentence,
         enough_data=effect.enough_data,
@@ -138,6 +155,100 @@ def _coaching(plan: CoachingPlan, conversations: Mapping[str, Conversation]) -> 
             )
         )
     return CoachingPlanRow(agent=plan.agent, team=plan.team, note=plan.note, items=tuple(items))
+
+
+def _team_coaching(plan: TeamCoachingPlan, conversations: Mapping[str, Conversation]) -> TeamCoachingPlanRow:
+    items = []
+    for item in plan.items:
+        effect = "" if item.effect is None else f" Associated with {item.effect:+.2f} CSAT."
+        gap = f"{item.team_rate:.0%} of the team's contacts vs {item.company_rate:.0%} company-wide."
+        items.append(
+            TeamCoachingItemRow(
+                behaviour=item.behaviour,
+                direction=item.direction,
+                why=f"{item.advice} {gap}{effect}".strip(),
+                team_rate=item.team_rate,
+                company_rate=item.company_rate,
+                agents=item.agents_most_affected,
+                example=_excerpt(item.example, conversations),
+            )
+        )
+    return TeamCoachingPlanRow(team=plan.team, items=tuple(items))
+
+
+def _voice(group: VoiceGroup, name: str | None = None) -> VoiceRow:
+    return VoiceRow(
+        group=name or group.group,
+        contacts=group.contacts,
+        responses=group.responses,
+        csat_mean=group.csat_mean,
+        csat_n=group.csat_n,
+        ces_mean=group.ces_mean,
+        ces_n=group.ces_n,
+        fixed_yes_rate=group.fixed_yes_rate,
+        fixed_clear_no_rate=group.fixed_clear_no_rate,
+        fixed_n=group.fixed_n,
+    )
+
+
+def _voice_rows(
+    voice: CustomerVoice,
+) -> tuple[tuple[VoiceRow, ...], tuple[BehaviourVoiceRow, ...], tuple[VoiceRow, ...]]:
+    """Survey answers by outcome (best first), by behaviour present/absent, and by case path."""
+    by_outcome = tuple(
+        _voice(g, outcome_name(g.group)) for g in sorted(voice.by_outcome, key=lambda g: outcome_rank(g.group))
+    )
+    by_behaviour = tuple(
+        BehaviourVoiceRow(behaviour=b.behaviour.value, present=_voice(b.present), absent=_voice(b.absent))
+        for b in voice.by_behaviour
+        if b.present.contacts
+    )
+    return by_outcome, by_behaviour, tuple(_voice(g) for g in voice.by_case_path)
+
+
+def _tally(tally: PromiseTally) -> PromiseTallyRow:
+    return PromiseTallyRow(
+        name=tally.name,
+        made=tally.made,
+        kept=tally.kept,
+        broken=tally.broken,
+        pending=tally.pending,
+        undated=tally.undated,
+        keep_rate=tally.keep_rate,
+    )
+
+
+def _promise(promise: Promise, conversations: Mapping[str, Conversation]) -> PromiseRow | None:
+    words = _excerpt(promise.evidence, conversations)
+    if words is None:
+        return None
+    return PromiseRow(
+        owner=promise.owner,
+        team=promise.team,
+        status=promise.status.value,
+        deadline=promise.deadline,
+        deadline_phrase=promise.deadline_phrase,
+        reason=promise.status_reason,
+        promise=words,
+        chase=_excerpt(promise.status_evidence, conversations),
+    )
+
+
+def _promise_examples(
+    commitments: CommitmentSummary, conversations: Mapping[str, Conversation], scope_ids: set[str]
+) -> tuple[PromiseRow, ...]:
+    """Broken promises first (they are what to act on), then kept ones so a reader sees both; time order."""
+
+    def judged(status: PromiseStatus) -> list[PromiseRow]:
+        chosen = sorted(
+            (p for p in commitments.promises if p.status is status and p.conversation_id in scope_ids),
+            key=lambda p: (p.made_at is None, p.made_at or datetime.min.replace(tzinfo=UTC), p.id),
+        )
+        return [r for p in chosen if (r := _promise(p, conversations)) is not None]
+
+    broken = judged(PromiseStatus.BROKEN)[:BROKEN_EXAMPLES]
+    kept = judged(PromiseStatus.KEPT)[: PROMISE_EXAMPLES - len(broken)]
+    return (*broken, *kept)
 
 
 def _root_cause(cause: RootCause, conversations: Mapping[str, Conversation]) -> RootCauseRow:
@@ -257,11 +368,17 @@ def report_from_insights(
     )
     root_causes = tuple(_root_cause(cause, by_id) for cause in causes)
 
+    team_coaching = tuple(_team_coaching(plan, by_id) for plan in insights.team_coaching if plan.items)
+    scope_ids = {c.id for c in contacts}
+    promises = _promise_examples(insights.commitments, by_id, scope_ids)
+    voice_by_outcome, voice_by_behaviour, voice_by_case_path = _voice_rows(insights.voice)
+
     quoted = _quoted_ids(
         [x for plan in coaching for item in plan.items for x in (item.worst, item.best)]
+        + [item.example for plan in team_coaching for item in plan.items]
         + [x for cause in root_causes for x in cause.examples]
+        + [x for p in promises for x in (p.promise, p.chase)]
     )
-    scope_ids = {c.id for c in contacts}
     chosen = [i for i in quoted if i in scope_ids]
     worst = sorted((c for c in analysed if c.points is not None), key=lambda c: (c.points, c.id))
     extra = [c.id for c in worst if c.id not in set(chosen)][: max(drill_down, 0)]
@@ -291,9 +408,20 @@ def report_from_insights(
         drivers_unit="CSAT points",
         drivers_note=_sentence(insights.drivers_csat.note),
         drivers=tuple(_driver(e) for e in insights.drivers_csat.effects),
+        drivers_fixed_target="'fixed' answers",
+        drivers_fixed_unit="percentage points of 'fixed or clear no'",
+        drivers_fixed_note=_sentence(insights.drivers_fixed.note),
+        drivers_fixed=tuple(_driver(e, scale=100.0) for e in insights.drivers_fixed.effects),
+        voice_by_outcome=voice_by_outcome,
+        voice_by_behaviour=voice_by_behaviour,
+        voice_by_case_path=voice_by_case_path,
+        promises_by_agent=tuple(_tally(t) for t in insights.commitments.by_agent),
+        promises_by_team=tuple(_tally(t) for t in insights.commitments.by_team),
+        promises=promises,
         agents=tuple(_performer(card, scores_by_agent.get(card.name, [])) for card in insights.agents),
         teams=tuple(_performer(card, scores_by_team.get(card.name, [])) for card in insights.teams),
         coaching=coaching,
+        team_coaching=team_coaching,
         root_causes=root_causes,
         contact_reasons=tuple(
             ReasonRow(

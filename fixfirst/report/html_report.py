@@ -68,8 +68,8 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
-def _signed(value: float | None) -> str:
-    return "–" if value is None else f"{value:+.2f}"
+def _signed(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:+.{digits}f}"
 
 
 def _count(value: int | None) -> str:
@@ -168,6 +168,7 @@ def render_html(model: ReportModel) -> str:
         charts={
             "outcomes": charts.outcome_bars(model.outcome_mix),
             "forest": charts.forest_plot(model.drivers, model.drivers_unit),
+            "forest_fixed": charts.forest_plot(model.drivers_fixed, model.drivers_fixed_unit, digits=0),
         },
         drill={c.id for c in model.conversations},
         options={

@@ -164,6 +164,71 @@ class CoachingPlanRow(_Frozen):
     items: tuple[CoachingItemRow, ...] = ()
 
 
+class TeamCoachingItemRow(_Frozen):
+    """One habit a whole team should change, with the agents furthest off and one example."""
+
+    behaviour: str = Field(min_length=1)
+    direction: Literal["less", "more"] | None = None
+    why: str = ""
+    team_rate: Rate | None = Field(default=None, ge=0, le=1)
+    company_rate: Rate | None = Field(default=None, ge=0, le=1)
+    agents: tuple[str, ...] = ()
+    example: Excerpt | None = None
+
+
+class TeamCoachingPlanRow(_Frozen):
+    team: str = Field(min_length=1)
+    items: tuple[TeamCoachingItemRow, ...] = ()
+
+
+class VoiceRow(_Frozen):
+    """Survey answers for one group of contacts (an outcome, or contacts with/without a behaviour)."""
+
+    group: str = Field(min_length=1)
+    contacts: int = Field(ge=0)
+    responses: int = Field(ge=0)
+    csat_mean: float | None = None
+    csat_n: int = Field(default=0, ge=0)
+    ces_mean: float | None = None
+    ces_n: int = Field(default=0, ge=0)
+    fixed_yes_rate: Rate | None = Field(default=None, ge=0, le=1)
+    fixed_clear_no_rate: Rate | None = Field(default=None, ge=0, le=1)
+    fixed_n: int = Field(default=0, ge=0)
+
+
+class BehaviourVoiceRow(_Frozen):
+    """The same survey numbers for contacts showing a behaviour and for those that do not."""
+
+    behaviour: str = Field(min_length=1)
+    present: VoiceRow
+    absent: VoiceRow
+
+
+class PromiseTallyRow(_Frozen):
+    """Promises made vs kept by one agent or team (kept rate over judged promises only)."""
+
+    name: str = Field(min_length=1)
+    made: int = Field(ge=0)
+    kept: int = Field(ge=0)
+    broken: int = Field(ge=0)
+    pending: int = Field(ge=0)
+    undated: int = Field(ge=0)
+    keep_rate: Rate | None = Field(default=None, ge=0, le=1)
+
+
+class PromiseRow(_Frozen):
+    """One judged promise: the words of the commitment and, when broken, the customer's chase."""
+
+    owner: str | None = None
+    team: str | None = None
+    status: Literal["kept", "broken", "pending", "undated"]
+    deadline: datetime | None = None
+    deadline_phrase: str = ""
+    reason: str = ""
+    promise: Excerpt
+    chase: Excerpt | None = None
+
+
 class RootCauseRow(_Frozen):
     kind: Literal["policy", "system", "process"]
     name: str = Field(min_length=1)
@@ -256,9 +321,22 @@ class ReportModel(_Frozen):
     drivers_unit: str = Field(default="points", description="Unit of an effect, e.g. 'CSAT points'.")
     drivers_note: str = ""
     drivers: tuple[DriverRow, ...] = ()
+    drivers_fixed_target: str = Field(default="'fixed' answers", description="Second driver target.")
+    drivers_fixed_unit: str = "percentage points"
+    drivers_fixed_note: str = ""
+    drivers_fixed: tuple[DriverRow, ...] = ()
+    voice_by_outcome: tuple[VoiceRow, ...] = ()
+    voice_by_behaviour: tuple[BehaviourVoiceRow, ...] = ()
+    voice_by_case_path: tuple[VoiceRow, ...] = ()
+    promises_by_agent: tuple[PromiseTallyRow, ...] = ()
+    promises_by_team: tuple[PromiseTallyRow, ...] = ()
+    promises: tuple[PromiseRow, ...] = Field(
+        default=(), description="Broken promises first, then a few kept ones, as examples (not all of them)."
+    )
     agents: tuple[PerformerRow, ...] = ()
     teams: tuple[PerformerRow, ...] = ()
     coaching: tuple[CoachingPlanRow, ...] = ()
+    team_coaching: tuple[TeamCoachingPlanRow, ...] = ()
     root_causes: tuple[RootCauseRow, ...] = ()
     contact_reasons: tuple[ReasonRow, ...] = ()
     conversations: tuple[ConversationRow, ...] = ()

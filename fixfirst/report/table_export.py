@@ -36,6 +36,11 @@ TABLE_NAMES = (
     "teams",
     "team_weekly",
     "coaching",
+    "team_coaching",
+    "customer_voice",
+    "promises_by_agent",
+    "promises_by_team",
+    "promises",
     "root_causes",
     "root_cause_examples",
     "contact_reasons",
@@ -44,8 +49,20 @@ TABLE_NAMES = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_QUOTE_PREFIXES = ("worst_", "best_", "example_")
+_QUOTE_PREFIXES = ("worst_", "best_", "example_", "promise_", "chase_")
 _INTEGER_COLUMNS = {"rank", "rank_best", "rank_worst", "analysed", "promises_made", "turn", "start", "end"}
+_VOICE_COLUMNS = [
+    "contacts",
+    "responses",
+    "csat_mean",
+    "csat_n",
+    "ces_mean",
+    "ces_n",
+    "fixed_yes_rate",
+    "fixed_clear_no_rate",
+    "fixed_n",
+]
+_TALLY_COLUMNS = ["name", "made", "kept", "broken", "pending", "undated", "keep_rate"]
 
 
 def _outcome_columns(rows: Iterable[PerformerRow]) -> list[str]:
@@ -149,8 +166,59 @@ def report_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
         [
             {"target": model.drivers_target, "unit": model.drivers_unit, **d.model_dump()}
             for d in model.drivers
+        ]
+        + [
+            {"target": model.drivers_fixed_target, "unit": model.drivers_fixed_unit, **d.model_dump()}
+            for d in model.drivers_fixed
         ],
         ["target", "unit", "factor", "effect", "low", "high", "n", "sentence", "enough_data"],
+    )
+    team_coaching = _frame(
+        [
+            {
+                "team": plan.team,
+                "priority": position,
+                "behaviour": item.behaviour,
+                "direction": item.direction,
+                "why": item.why,
+                "team_rate": item.team_rate,
+                "company_rate": item.company_rate,
+                "agents_most_affected": " ".join(item.agents),
+                **_quote_columns("example", item.example),
+            }
+            for plan in model.team_coaching
+            for position, item in enumerate(plan.items, start=1)
+        ],
+        ["team", "priority", "behaviour", "direction", "why", "team_rate", "company_rate", "agents_most_affected"]
+        + list(_quote_columns("example", None)),
+    )
+    voice_records = [
+        {"by": "outcome", "group": v.group, **v.model_dump(exclude={"group"})} for v in model.voice_by_outcome
+    ]
+    for b in model.voice_by_behaviour:
+        for side, v in (("present", b.present), ("absent", b.absent)):
+            voice_records.append({"by": f"behaviour {side}", "group": b.behaviour, **v.model_dump(exclude={"group"})})
+    voice_records += [
+        {"by": "case path", "group": v.group, **v.model_dump(exclude={"group"})} for v in model.voice_by_case_path
+    ]
+    customer_voice = _frame(voice_records, ["by", "group", *_VOICE_COLUMNS])
+    promises = _frame(
+        [
+            {
+                "owner": p.owner,
+                "team": p.team,
+                "status": p.status,
+                "deadline": p.deadline,
+                "deadline_phrase": p.deadline_phrase,
+                "reason": p.reason,
+                **_quote_columns("promise", p.promise),
+                **_quote_columns("chase", p.chase),
+            }
+            for p in model.promises
+        ],
+        ["owner", "team", "status", "deadline", "deadline_phrase", "reason"]
+        + list(_quote_columns("promise", None))
+        + list(_quote_columns("chase", None)),
     )
     coaching_records = []
     for plan in model.coaching:
@@ -262,6 +330,11 @@ def report_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
         "teams": _performers(model.teams),
         "team_weekly": _weekly(model.teams),
         "coaching": _frame(coaching_records, coaching_columns),
+        "team_coaching": team_coaching,
+        "customer_voice": customer_voice,
+        "promises_by_agent": _frame([t.model_dump() for t in model.promises_by_agent], _TALLY_COLUMNS),
+        "promises_by_team": _frame([t.model_dump() for t in model.promises_by_team], _TALLY_COLUMNS),
+        "promises": promises,
         "root_causes": root_causes,
         "root_cause_examples": root_examples,
         "contact_reasons": contact_reasons,

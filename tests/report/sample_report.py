@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fixfirst.report.report_model import (
+    BehaviourVoiceRow,
     CoachingItemRow,
     CoachingPlanRow,
     ConversationRow,
@@ -19,12 +20,17 @@ from fixfirst.report.report_model import (
     OutcomeCount,
     OverviewKpis,
     PerformerRow,
+    PromiseRow,
+    PromiseTallyRow,
     ReasonRow,
     ReportModel,
     ReportPeriod,
     RootCauseRow,
     ScoreSummary,
+    TeamCoachingItemRow,
+    TeamCoachingPlanRow,
     TurnRow,
+    VoiceRow,
     WeekScore,
 )
 
@@ -38,9 +44,7 @@ def span(text: str, phrase: str) -> tuple[int, int]:
     return start, start + len(phrase)
 
 
-def finding(
-    turns: list[TurnRow], turn: int, phrase: str, label: str, confidence: float, why: str
-) -> FindingRow:
+def finding(turns: list[TurnRow], turn: int, phrase: str, label: str, confidence: float, why: str) -> FindingRow:
     start, end = span(turns[turn].text, phrase)
     return FindingRow(label=label, turn=turn, start=start, end=end, confidence=confidence, explanation=why)
 
@@ -120,8 +124,7 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
         TurnRow(
             role="agent",
             author="bruno",
-            text="Sorry for the inconvenience. Have you tried restarting your router? "
-            "Please try again later.",
+            text="Sorry for the inconvenience. Have you tried restarting your router? Please try again later.",
         ),
         TurnRow(role="customer", author="cust-17", text="I just told you I restarted it. This is useless."),
         TurnRow(role="agent", author="bruno", text="We apologize for any trouble caused."),
@@ -140,9 +143,7 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
         findings=(
             # Overlapping spans: the apology is both scripted empathy and a hollow apology (same words),
             # and the hollow apology reaches into the troubleshooting question.
-            finding(
-                c2_turns, 1, "Sorry for the inconvenience.", "scripted_empathy", 0.9, "Stock apology formula."
-            ),
+            finding(c2_turns, 1, "Sorry for the inconvenience.", "scripted_empathy", 0.9, "Stock apology formula."),
             finding(
                 c2_turns,
                 1,
@@ -214,14 +215,11 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
         ),
     )
     c4_turns = [
-        TurnRow(
-            role="customer", author="cust-55", text="The engineer never came for the repair on Wednesday."
-        ),
+        TurnRow(role="customer", author="cust-55", text="The engineer never came for the repair on Wednesday."),
         TurnRow(
             role="agent",
             author="bruno",
-            text="I don't have access to the field schedule. "
-            "You'll need to call the repairs line on 0800 555 010.",
+            text="I don't have access to the field schedule. You'll need to call the repairs line on 0800 555 010.",
         ),
     ]
     c4 = ConversationRow(
@@ -259,8 +257,7 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
         TurnRow(
             role="agent",
             author="dana",
-            text="Our policy doesn't allow replacements for damage after delivery. "
-            "I'm unable to help further.",
+            text="Our policy doesn't allow replacements for damage after delivery. I'm unable to help further.",
         ),
     ]
     c5 = ConversationRow(
@@ -286,14 +283,11 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
         ),
     )
     c6_turns = [
-        TurnRow(
-            role="customer", author="cust-17", text="Still dropping every evening. Third time I contact you."
-        ),
+        TurnRow(role="customer", author="cust-17", text="Still dropping every evening. Third time I contact you."),
         TurnRow(
             role="agent",
             author="amira",
-            text="I've booked an engineer for Thursday 8-12 and "
-            "I'll call you Wednesday by 5pm to confirm the slot.",
+            text="I've booked an engineer for Thursday 8-12 and I'll call you Wednesday by 5pm to confirm the slot.",
         ),
     ]
     c6 = ConversationRow(
@@ -330,9 +324,7 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
     if hostile:
         h_turns = [
             TurnRow(role="customer", author=IMG_AUTHOR, text=SCRIPT_TEXT),
-            TurnRow(
-                role="agent", author="erin", text='Sorry to hear that. "><img src=x onerror=alert(4)> & co.'
-            ),
+            TurnRow(role="agent", author="erin", text='Sorry to hear that. "><img src=x onerror=alert(4)> & co.'),
         ]
         rows.append(
             ConversationRow(
@@ -353,9 +345,7 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
                         0.6,
                         'Explanation with <i>markup</i> & "quotes"',
                     ),
-                    finding(
-                        h_turns, 1, "Sorry to hear that.", "scripted_empathy", 0.9, "Stock apology formula."
-                    ),
+                    finding(h_turns, 1, "Sorry to hear that.", "scripted_empathy", 0.9, "Stock apology formula."),
                     finding(
                         h_turns,
                         1,
@@ -372,8 +362,7 @@ def _conversations(hostile: bool) -> list[ConversationRow]:
 
 def _weeks(*scores: float | None) -> tuple[WeekScore, ...]:
     return tuple(
-        WeekScore(week=f"2025-W{10 + i}", score=s, contacts=0 if s is None else 9)
-        for i, s in enumerate(scores)
+        WeekScore(week=f"2025-W{10 + i}", score=s, contacts=0 if s is None else 9) for i, s in enumerate(scores)
     )
 
 
@@ -386,9 +375,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             team="Billing",
             volume=46,
             outcomes={"resolved": 30, "clear_no": 6, "owned_followup": 6, "deflected": 2, "unresolved": 2},
-            score=ScoreSummary(
-                n=46, median=82, q1=71, q3=90, values=(92, 74, 88, 81, 90, 66, 85, 79, 95, 70, 83)
-            ),
+            score=ScoreSummary(n=46, median=82, q1=71, q3=90, values=(92, 74, 88, 81, 90, 66, 85, 79, 95, 70, 83)),
             behaviour_rates={
                 "ownership": 0.71,
                 "proactive": 0.33,
@@ -647,6 +634,69 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             ),
         ),
     )
+    team_coaching = (
+        TeamCoachingPlanRow(
+            team="Repairs",
+            items=(
+                TeamCoachingItemRow(
+                    behaviour="hollow_apology",
+                    direction="less",
+                    why="27% of the team's contacts vs 15% company-wide.",
+                    team_rate=0.27,
+                    company_rate=0.15,
+                    agents=("bruno", "dana"),
+                    example=excerpt(c2, 1, "Sorry for the inconvenience."),
+                ),
+            ),
+        ),
+    )
+    voice_by_outcome = (
+        VoiceRow(group="resolved", contacts=73, responses=31, csat_mean=4.5, csat_n=31, fixed_yes_rate=0.9, fixed_n=30),
+        VoiceRow(
+            group="unresolved", contacts=34, responses=12, csat_mean=1.9, csat_n=12, fixed_yes_rate=0.1, fixed_n=10
+        ),
+    )
+    voice_by_behaviour = (
+        BehaviourVoiceRow(
+            behaviour="hollow_apology",
+            present=VoiceRow(group="present", contacts=33, responses=14, csat_mean=2.1, csat_n=14),
+            absent=VoiceRow(group="absent", contacts=127, responses=51, csat_mean=4.0, csat_n=51),
+        ),
+    )
+    tallies = (
+        PromiseTallyRow(name="dana", made=6, kept=3, broken=2, pending=1, undated=0, keep_rate=0.6),
+        PromiseTallyRow(name="amira", made=9, kept=8, broken=0, pending=0, undated=1, keep_rate=1.0),
+    )
+    promises = (
+        PromiseRow(
+            owner="dana",
+            team="Repairs",
+            status="broken",
+            deadline=datetime(2025, 3, 12, 17, 0),
+            deadline_phrase="Wednesday by 5pm",
+            reason="the customer chased it after the deadline",
+            promise=excerpt(c6, 1, "I'll call you Wednesday by 5pm to confirm the slot"),
+            chase=excerpt(c6, 0, "Third time I contact you."),
+        ),
+    )
+    drivers_fixed = (
+        DriverRow(
+            factor="resolved vs unresolved",
+            effect=52.0,
+            low=38.0,
+            high=66.0,
+            n=61,
+            sentence="Fixed contacts are answered fixed 52 points more often.",
+        ),
+        DriverRow(
+            factor="hollow apology",
+            effect=-21.0,
+            low=-35.0,
+            high=-7.0,
+            n=33,
+            sentence="Hollow apologies: 21 points fewer fixed answers.",
+        ),
+    )
     root_causes = (
         RootCauseRow(
             kind="policy",
@@ -728,7 +778,19 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
         drivers=drivers,
         agents=agents,
         teams=teams,
+        drivers_fixed=drivers_fixed,
+        voice_by_outcome=voice_by_outcome,
+        voice_by_behaviour=voice_by_behaviour,
+        voice_by_case_path=(
+            VoiceRow(group="closed first contact", contacts=80, responses=30, csat_mean=4.3, csat_n=30),
+        ),
+        promises_by_agent=tallies,
+        promises_by_team=(
+            PromiseTallyRow(name="Repairs", made=6, kept=3, broken=2, pending=1, undated=0, keep_rate=0.6),
+        ),
+        promises=promises,
         coaching=coaching,
+        team_coaching=team_coaching,
         root_causes=root_causes,
         contact_reasons=contact_reasons,
         conversations=tuple(conversations),

@@ -59,9 +59,7 @@ def _result(conversation: Conversation, outcome: Outcome, label: str | None, poi
     findings = ()
     if label is not None:
         findings = (
-            Finding(
-                label=label, confidence=0.9, turn=1, start=0, end=len(text), text=text, detector=f"{label}.t"
-            ),
+            Finding(label=label, confidence=0.9, turn=1, start=0, end=len(text), text=text, detector=f"{label}.t"),
         )
     return AnalysisResult(
         id=conversation.id,
@@ -165,3 +163,77 @@ def test_adapted_model_renders(built: tuple[ReportModel, list[Conversation]]) ->
     doc = probe(render_html(model))
     assert doc.find("title")[0].text == "Test report"
     assert any(m.attrs.get("data-label") == "hollow_apology" for m in doc.find("mark"))
+
+
+def test_customer_voice_rows_match_the_surveys(built: tuple[ReportModel, list[Conversation]]) -> None:
+    model, _ = built
+    by_outcome = {v.group: v for v in model.voice_by_outcome}
+    # 8 resolved contacts of ana with CSAT 5 (cat's 5 have no survey); 8 unresolved of ben with CSAT 2.
+    assert (by_outcome["resolved"].contacts, by_outcome["resolved"].csat_n) == (13, 8)
+    assert by_outcome["resolved"].csat_mean == pytest.approx(5.0)
+    assert (by_outcome["unresolved"].csat_n, by_outcome["unresolved"].csat_mean) == (8, pytest.approx(2.0))
+    hollow = next(b for b in model.voice_by_behaviour if b.behaviour == "hollow_apology")
+    assert (hollow.present.csat_n, hollow.present.csat_mean) == (6, pytest.approx(2.0))
+    assert hollow.absent.csat_n == 10
+    assert hollow.absent.csat_mean == pytest.approx((8 * 5 + 2 * 2) / 10)
+    assert model.drivers_fixed == ()  # nobody answered "did we fix it", so there is nothing to fit
+    html = render_html(model)
+    voice = probe(html).find("table", id="table-voice-outcome")[0].text
+    assert "5.00" in voice and "2.00" in voice
+
+
+def _two_contacts(second_line: str, days_later: float) -> list[Conversation]:
+    first_at = T0
+    second_at = T0 + timedelta(days=days_later)
+    first = Conversation(
+        id="p-first",
+        channel="chat",
+        started_at=first_at,
+        customer_id="cust-p",
+        agent_ids=("lena",),
+        team="Repairs",
+        turns=(
+            Turn(index=0, role=Role.CUSTOMER, text="My broadband order BW-555123 has no engineer slot.", ts=first_at),
+            Turn(
+                index=1,
+                role=Role.AGENT,
+                author="lena",
+                text="I've opened repair ticket 4471 for order BW-555123. "
+                "I'll call you tomorrow by noon with the slot.",
+                ts=first_at + timedelta(minutes=3),
+            ),
+        ),
+    )
+    second = Conversation(
+        id="p-second",
+        channel="email",
+        started_at=second_at,
+        customer_id="cust-p",
+        agent_ids=("sam",),
+        team="Repairs",
+        turns=(
+            Turn(index=0, role=Role.CUSTOMER, text=second_line, ts=second_at),
+            Turn(index=1, role=Role.AGENT, author="sam", text="Let me check that for you.", ts=second_at),
+        ),
+    )
+    return [first, second]
+
+
+def test_broken_promise_is_listed_with_the_customers_chase() -> None:
+    chase = "I was promised a call back yesterday about order BW-555123 and nobody called."
+    conversations = _two_contacts(chase, 2)
+    results = [_result(c, Outcome.OWNED_FOLLOWUP, None, 50) for c in conversations]
+    insights = build_insights(conversations, results, bootstrap=20, min_volume=1)
+    model = report_from_insights(insights, conversations, results, generated_at=datetime(2025, 4, 1))
+    lena = next(t for t in model.promises_by_agent if t.name == "lena")
+    assert (lena.made, lena.kept, lena.broken, lena.keep_rate) == (1, 0, 1, 0.0)
+    (promise,) = [p for p in model.promises if p.owner == "lena"]
+    assert promise.status == "broken"
+    assert promise.promise.text == "I'll call you tomorrow by noon with the slot."
+    assert promise.chase is not None and promise.chase.conversation_id == "p-second"
+    assert "promised" in promise.chase.text
+    doc = probe(render_html(model))
+    section = doc.find("section", id="promises")[0].text
+    assert "broken" in section and "I'll call you tomorrow by noon with the slot." in section
+    assert "The customer chasing it" in section
+    assert "lena" in doc.find("table", id="table-promises-agents")[0].text

@@ -18,7 +18,18 @@ from fixfirst.report.report_model import ConversationRow, Excerpt, FindingRow, O
 from .html_probe import Probe, probe
 from .sample_report import HOSTILE_ID, IMG_AUTHOR, SCRIPT_TEXT, sample_report
 
-SECTIONS = ["overview", "outcomes", "drivers", "agents", "teams", "coaching", "root-causes", "conversations"]
+SECTIONS = [
+    "overview",
+    "outcomes",
+    "voice",
+    "drivers",
+    "agents",
+    "teams",
+    "promises",
+    "coaching",
+    "root-causes",
+    "conversations",
+]
 # Attributes through which a browser may fetch something.
 LOADING_ATTRIBUTES = {
     "src",
@@ -111,7 +122,7 @@ def test_hostile_transcript_text_is_shown_as_text(html: str, doc: Probe) -> None
 def test_charts_are_inline_svg(doc: Probe) -> None:
     classes = [t.attrs.get("class") or "" for t in doc.find("svg")]
     assert sum("chart-outcomes" in c for c in classes) == 1
-    assert sum("chart-forest" in c for c in classes) == 1
+    assert sum("chart-forest" in c for c in classes) == 2  # CSAT and 'fixed' answers
     assert sum("chart-scores" in c for c in classes) == 2  # agents and teams
     assert sum(c.split()[-1] == "spark" for c in classes) == 7  # 5 agents + 2 teams
     assert all(t.attrs.get("role") == "img" and t.attrs.get("aria-label") for t in doc.find("svg"))
@@ -135,7 +146,8 @@ def test_drill_down_marks_each_finding_with_overlaps_split(doc: Probe) -> None:
 def test_coaching_and_root_cause_quotes_link_to_the_drill_down(doc: Probe) -> None:
     ids = {t.attrs.get("id") for t in doc.tags}
     links = [t.attrs["href"] or "" for t in doc.find("a") if (t.attrs.get("href") or "").startswith("#conv-")]
-    assert len(links) == 9  # 3 coaching items x (worst, best) + 3 root-cause examples in the fixture
+    # 3 coaching items x (worst, best) + 1 team-plan example + 1 promise x (promise, chase) + 3 root-cause examples
+    assert len(links) == 12
     assert all(link[1:] in ids for link in links)
     quotes = doc.find("blockquote")
     assert any("Line to change" in q.text and "Sorry for the inconvenience." in q.text for q in quotes)
@@ -197,3 +209,22 @@ def test_model_rejects_spans_outside_the_text(finding: FindingRow, message: str)
 def test_model_rejects_excerpt_outside_its_turn() -> None:
     with pytest.raises(ValidationError, match="does not fit a text of 5"):
         Excerpt(conversation_id="c", turn=0, start=3, end=9, turn_text="hello")
+
+
+def test_customer_voice_promises_team_plans_and_fixed_drivers_are_shown(doc: Probe) -> None:
+    voice = doc.find("table", id="table-voice-outcome")[0].text
+    assert "resolved" in voice and "4.50" in voice and "90%" in voice
+    behaviour = doc.find("table", id="table-voice-behaviour")[0].text
+    assert "hollow apology" in behaviour and "2.10" in behaviour and "4.00" in behaviour
+    tallies = doc.find("table", id="table-promises-agents")[0].text
+    assert "dana" in tallies and "60%" in tallies
+    promises = doc.find("section", id="promises")[0].text
+    assert "I'll call you Wednesday by 5pm to confirm the slot" in promises
+    assert "Third time I contact you." in promises and "The customer chasing it" in promises
+    coaching = doc.find("section", id="coaching")[0].text
+    assert "Team Repairs" in coaching and "bruno, dana" in coaching
+    forests = [t for t in doc.find("svg") if "chart-forest" in (t.attrs.get("class") or "")]
+    assert len(forests) == 2  # CSAT and 'fixed' answers
+    drivers = doc.find("section", id="drivers")[0].text
+    assert "+52" in drivers and "+38 to +66" in drivers  # percentage points print without decimals
+    assert "+52  [+38, +66]" in forests[1].text

@@ -21,7 +21,7 @@ READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "parquet": pd.read_parquet,
     "json": lambda p: pd.read_json(p, orient="records", dtype=False),
 }
-DATE_COLUMNS = {"period_start", "period_end", "generated_at", "started_at"}
+DATE_COLUMNS = {"period_start", "period_end", "generated_at", "started_at", "deadline"}
 
 
 def _comparable(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -62,7 +62,14 @@ def test_tables_hold_the_report_rows() -> None:
     tables = report_tables(model)
     assert len(tables["agents"]) == 5 and len(tables["teams"]) == 2
     assert len(tables["agent_weekly"]) == 5 * 4
-    assert len(tables["drivers"]) == 7
+    assert len(tables["drivers"]) == 7 + 2  # CSAT drivers, then 'fixed' drivers
+    assert tables["drivers"]["target"].tolist()[-1] == "'fixed' answers"
+    assert len(tables["team_coaching"]) == 1 and tables["team_coaching"].iloc[0]["agents_most_affected"] == "bruno dana"
+    voice = tables["customer_voice"]
+    assert voice["by"].tolist() == ["outcome", "outcome", "behaviour present", "behaviour absent", "case path"]
+    assert len(tables["promises_by_agent"]) == 2 and len(tables["promises_by_team"]) == 1
+    promise = tables["promises"].iloc[0]
+    assert promise["status"] == "broken" and promise["chase_text"] == "Third time I contact you."
     assert len(tables["coaching"]) == 3  # items, not plans
     assert len(tables["root_causes"]) == 3 and len(tables["root_cause_examples"]) == 3
     assert tables["contact_reasons"].set_index("reason").loc["billing", "outcome_deflected"] == 0
