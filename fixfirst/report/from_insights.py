@@ -177,18 +177,8 @@ def _team_coaching(plan: TeamCoachingPlan, conversations: Mapping[str, Conversat
 
 
 def _voice(group: VoiceGroup, name: str | None = None) -> VoiceRow:
-    return VoiceRow(
-        group=name or group.group,
-        contacts=group.contacts,
-        responses=group.responses,
-        csat_mean=group.csat_mean,
-        csat_n=group.csat_n,
-        ces_mean=group.ces_mean,
-        ces_n=group.ces_n,
-        fixed_yes_rate=group.fixed_yes_rate,
-        fixed_clear_no_rate=group.fixed_clear_no_rate,
-        fixed_n=group.fixed_n,
-    )
+    """The survey numbers of one group; the report shows counts, so the response rate is left out."""
+    return VoiceRow(**{**group.model_dump(exclude={"response_rate"}), "group": name or group.group})
 
 
 def _voice_rows(
@@ -207,15 +197,7 @@ def _voice_rows(
 
 
 def _tally(tally: PromiseTally) -> PromiseTallyRow:
-    return PromiseTallyRow(
-        name=tally.name,
-        made=tally.made,
-        kept=tally.kept,
-        broken=tally.broken,
-        pending=tally.pending,
-        undated=tally.undated,
-        keep_rate=tally.keep_rate,
-    )
+    return PromiseTallyRow(**tally.model_dump())
 
 
 def _promise(promise: Promise, conversations: Mapping[str, Conversation]) -> PromiseRow | None:

@@ -165,7 +165,8 @@ class CoachingPlanRow(_Frozen):
 
 
 class TeamCoachingItemRow(_Frozen):
-    """One habit a whole team should change, with the agents furthest off and one example."""
+    """One habit a whole team should change, with the agents furthest off and one line from the team
+    that shows the habit done well (the model to copy, not a line to change)."""
 
     behaviour: str = Field(min_length=1)
     direction: Literal["less", "more"] | None = None
