@@ -1,4 +1,5 @@
 import json
+import re
 
 from analyze.conversation_builder import conversation
 from fixfirst.analyze import analyze, result_to_json
@@ -21,7 +22,7 @@ def test_contract_line_shape_and_spans() -> None:
     for finding in line["findings"]:
         turn = convo.turns[finding["turn"]].text
         assert turn[finding["start"] : finding["end"]] == finding["text"]
-        assert finding["detector"].endswith(".v1")
+        assert re.fullmatch(r"[a-z_]+\.v[0-9]+", finding["detector"])
         assert 0 <= finding["confidence"] <= 1
     for evidence in line["outcome"]["evidence"]:
         assert convo.turns[evidence["turn"]].text[evidence["start"] : evidence["end"]] == evidence["text"]

@@ -16,8 +16,8 @@ GOLDEN = [
     "policy_stonewall.v1",
     "proactive.v1",
     "scripted_empathy.v1",
-    "scripted_troubleshooting.v1",
-    "specific_acknowledgement.v1",
+    "scripted_troubleshooting.v2",
+    "specific_acknowledgement.v2",
     "system_gap.v1",
 ]
 
