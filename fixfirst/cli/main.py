@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from fixfirst.cli import exit_codes
+from fixfirst.cli.web_commands import register_web_commands
 from fixfirst.errors import ConfigError, FixFirstError, InputError, StoreError
 from fixfirst.ingest import Reject
 from fixfirst.pipeline import (
@@ -265,6 +266,9 @@ def demo(
     out_console.print(f"database: {summary.db_url}")
     out_console.print(f"results:  {summary.results_path}")
     out_console.print(f"report:   {summary.report_path}  (open it in a browser; it works offline)")
+
+
+register_web_commands(app)
 
 
 def main() -> None:

@@ -1,0 +1,112 @@
+"""`fixfirst serve` and `fixfirst user ...`: start the dashboard/API, create users and API tokens.
+
+Why a module of its own: the web commands import FastAPI and uvicorn, which the batch commands
+(ingest, analyze, report) never need; ``register_web_commands`` adds them to the main app and
+imports the web stack only when one of them runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from fixfirst.cli import exit_codes
+from fixfirst.errors import FixFirstError, StoreError
+from fixfirst.store import Store
+
+console = Console(stderr=True)
+user_app = typer.Typer(help="Manage dashboard/API users.", no_args_is_help=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL. Default: $FIXFIRST_DB or sqlite:///fixfirst.db.", envvar="FIXFIRST_DB",
+                 show_envvar=False),
+]
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on. Keep 127.0.0.1 unless behind a TLS proxy.")] = (
+        "127.0.0.1"),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    redact: Annotated[bool, typer.Option("--redact/--no-redact", help="Redact conversations posted to the API "
+                                         "before storing them (default on).")] = True,
+) -> None:
+    """Start the dashboard, the REST API (docs at /docs) and the survey pages with uvicorn."""
+    import uvicorn
+
+    from fixfirst.web.app import create_app
+
+    try:
+        app = create_app(db, redact=redact)
+    except FixFirstError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(exit_codes.CONFIG) from None
+    console.print(f"FixFirst on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin, manager or agent.")],
+    team: Annotated[list[str] | None, typer.Option("--team", help="A team a manager is limited to (repeat for "
+                                                   "several; none = all teams).")] = None,
+    agent_id: Annotated[str | None, typer.Option("--agent-id", help="For agents: the agent id used in "
+                                                 "conversations.")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line "
+                                                 "of stdin instead of prompting.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a user (the first one should be an admin). Passwords are stored as argon2 hashes."""
+    from fixfirst.web.auth import create_user
+
+    password = _read_password(password_stdin)
+    try:
+        with Store.open(db) as store:
+            who = create_user(store, username, password, role, agent_id=agent_id, teams=team or ())
+    except ValueError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(exit_codes.USAGE) from None
+    except StoreError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(exit_codes.CONFIG) from None
+    scope = ", ".join(who.teams) if who.teams else ("own conversations" if who.is_agent else "all teams")
+    typer.echo(f"created {who.role.value} {who.username} ({scope})")
+
+
+@user_app.command("token")
+def user_token(
+    username: Annotated[str, typer.Argument(help="The user the token acts as (same role and scope).")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    db: DbOption = None,
+) -> None:
+    """Mint an API token for pipelines and print it once (only its hash is stored)."""
+    from fixfirst.store.web_records import create_api_token, get_user_by_name
+
+    try:
+        with Store.open(db) as store:
+            user = get_user_by_name(store, username)
+            if user is None:
+                console.print(f"[red]error:[/red] no user named {username!r}")
+                raise typer.Exit(exit_codes.USAGE)
+            token = create_api_token(store, user.id, name)
+    except StoreError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(exit_codes.CONFIG) from None
+    typer.echo(token)
+    console.print("Send it as 'Authorization: Bearer <token>'. It is shown only now.")
+
+
+def register_web_commands(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(user_app, name="user")

@@ -1,0 +1,163 @@
+"""The web application factory: one FastAPI app serving the dashboard, the REST API and the survey.
+
+Why a factory: tests, the benchmark and ``fixfirst serve`` each build their own app on their own
+database. Everything the app needs (store, insights cache, intake, session codec, templates) is
+made here once and hung on ``app.state.fixfirst``.
+
+Security defaults live here too, so no route can forget them: every response carries a strict
+Content-Security-Policy (``default-src 'self'``, no inline script or style, no framing) plus
+``X-Content-Type-Options: nosniff``; every asset is served from ``/static`` (the Swagger UI at
+/docs included, from the pinned ``swagger-ui-bundle`` package, so nothing loads from a CDN).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fixfirst.ingest import Redactor
+from fixfirst.store import Store
+from fixfirst.store.web_records import get_or_create_setting
+from fixfirst.web import api, pages, survey_form
+from fixfirst.web.auth import SessionCodec
+from fixfirst.web.context import LoginRequired, WebContext
+from fixfirst.web.insights_cache import InsightsCache
+from fixfirst.web.record_intake import RecordIntake
+from fixfirst.web.template_filters import register_template_filters
+
+HERE = Path(__file__).parent
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "cross-origin-opener-policy": "same-origin",
+}
+SESSION_SECRET_SETTING = "session_secret"
+
+
+def _swagger_ui_path() -> Path | None:
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:  # pragma: no cover - the package is a pinned dependency
+        return None
+    return Path(swagger_ui_path)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    store: Store | None = None,
+    redact: bool = True,
+    secret_key: str | None = None,
+) -> FastAPI:
+    """The app over the database at ``db_url`` (or an already open ``store``, which the app then owns).
+
+    ``redact`` redacts posted conversations before they are stored, as ``fixfirst ingest`` does.
+    ``secret_key`` signs session cookies; by default a random key is generated once and kept in
+    the database, so sessions survive restarts and every server process on one database agrees.
+    """
+    opened = store or Store.open(db_url)
+    cache = InsightsCache(opened)
+    key = secret_key or get_or_create_setting(opened, SESSION_SECRET_SETTING, lambda: secrets.token_urlsafe(48))
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    register_template_filters(templates.env)
+    context = WebContext(
+        store=opened,
+        cache=cache,
+        intake=RecordIntake(opened, Redactor() if redact else None, cache.invalidate),
+        codec=SessionCodec(key),
+        templates=templates,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        opened.close()
+
+    app = FastAPI(
+        title="FixFirst",
+        summary="Was the customer's problem fixed? Support QA with evidence.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.fixfirst = context
+    swagger = _swagger_ui_path()
+    if swagger is not None:  # before /static: the first matching mount wins
+        app.mount("/static/swagger", StaticFiles(directory=str(swagger)), name="swagger")
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(survey_form.router)
+    _install_security_headers(app)
+    _install_error_pages(app, context)
+    return app
+
+
+def _install_security_headers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith("/api") or response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("cache-control", "no-store")
+        return response
+
+
+def _install_error_pages(app: FastAPI, ctx: WebContext) -> None:
+    """API clients get JSON errors; browsers get a small HTML page (or the login page)."""
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return ctx.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"who": None, "status": exc.status_code, "message": exc.detail, "csrf": ""},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]
+        if _is_api(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        message = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors)
+        return HTMLResponse(
+            ctx.templates.get_template("error.html").render(
+                {"request": request, "who": None, "status": 422, "message": message, "csrf": ""}
+            ),
+            status_code=422,
+        )

@@ -1,0 +1,368 @@
+"""The dashboard: server-rendered pages (Jinja2, autoescaped), forms with CSRF tokens.
+
+Pages call the same read models as the API (views.py). Transcript text only ever reaches HTML
+through autoescaping or ``fixfirst.report.highlight`` (which escapes every segment itself).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from fixfirst.model import Behaviour, Outcome
+from fixfirst.report.highlight import label_tone
+from fixfirst.report.report_model import FindingRow
+from fixfirst.store.web_records import add_dispute
+from fixfirst.web.access import Principal
+from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
+from fixfirst.web.context import Ctx, PageUser, WebContext, request_session
+from fixfirst.web.evidence_marks import finding_anchor, highlight_with_anchors
+from fixfirst.web.review import (
+    CONFIRMED,
+    REJECTED,
+    ReviewError,
+    ReviewSubmission,
+    agreement_report,
+    finding_item,
+    latest_reviews,
+    load_review_state,
+    record_review,
+    review_queue,
+)
+from fixfirst.web.views import (
+    ConversationFilter,
+    NotVisible,
+    agent_view,
+    conversation_detail,
+    list_conversations,
+    scoped_insights,
+    team_view,
+    visible_agents,
+    visible_teams,
+)
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def set_session_cookie(response: Response, ctx: WebContext, session: Any, *, secure: bool) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        ctx.codec.dumps(session),
+        max_age=SESSION_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+
+
+def render(
+    request: Request, ctx: WebContext, who: Principal | None, name: str, status: int = 200, **values: Any
+) -> HTMLResponse:
+    """Render a page; a session without one gets a fresh CSRF token cookie."""
+    session = request_session(request)
+    fresh = session is None
+    if fresh:
+        session = new_session()
+    response = ctx.templates.TemplateResponse(
+        request, name, {"who": who, "csrf": session.csrf, **values}, status_code=status
+    )
+    if fresh:
+        set_session_cookie(response, ctx, session, secure=request.url.scheme == "https")
+    return response
+
+
+def _check_csrf(request: Request, token: str) -> None:
+    if not csrf_ok(request_session(request), token):
+        raise HTTPException(403, "the form expired or did not come from this site; reload the page and try again")
+
+
+def _not_found(what: str) -> HTTPException:
+    return HTTPException(404, f"{what} not found")
+
+
+# -- login ----------------------------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: '/x' yes, '//evil' or 'https://evil' no."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, ctx: Ctx, next: str = "/") -> HTMLResponse:  # noqa: A002
+    return render(request, ctx, None, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    ctx: Ctx,
+    username: str = Form(max_length=200),
+    password: str = Form(max_length=1000),
+    csrf_token: str = Form(""),
+    next: str = Form("/"),  # noqa: A002
+) -> Response:
+    _check_csrf(request, csrf_token)
+    who = authenticate(ctx.store, username, password)
+    if who is None:
+        return render(
+            request, ctx, None, "login.html", status=401, next=_safe_next(next), error="Wrong username or password."
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    # A new session (new CSRF token) on login: a token planted before login is worthless after it.
+    set_session_cookie(response, ctx, new_session(who.user_id), secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: Ctx, csrf_token: str = Form("")) -> Response:
+    _check_csrf(request, csrf_token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, ctx: Ctx, who: PageUser) -> Response:
+    if who.is_agent:
+        if who.agent_id:
+            return RedirectResponse(f"/agents/{quote(who.agent_id, safe='')}", status_code=303)
+        raise _not_found("page")
+    insights = scoped_insights(ctx.cache, who, None)
+    outcomes: dict[str, int] = {}
+    for card in insights.teams:
+        for label, n in card.outcomes.items():
+            outcomes[label] = outcomes.get(label, 0) + n
+    return render(
+        request,
+        ctx,
+        who,
+        "overview.html",
+        insights=insights,
+        outcomes=sorted(outcomes.items(), key=lambda kv: -kv[1]),
+        teams=visible_teams(insights, who),
+        agents=visible_agents(ctx.cache.insights(), who)[:10],
+    )
+
+
+@router.get("/teams", response_class=HTMLResponse)
+def teams_page(request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+    if not who.can_see_aggregates:
+        raise _not_found("page")
+    insights = ctx.cache.insights()
+    return render(request, ctx, who, "teams.html", teams=visible_teams(insights, who), plans=insights.team_coaching)
+
+
+@router.get("/teams/{team}", response_class=HTMLResponse)
+def team_page(team: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+    try:
+        card = team_view(ctx.cache, who, team)
+    except NotVisible:
+        raise _not_found("team") from None
+    insights = ctx.cache.insights()
+    plan = next((p for p in insights.team_coaching if p.team == team), None)
+    agents = [a for a in visible_agents(insights, who) if a.team == team]
+    return render(request, ctx, who, "team.html", card=card, plan=plan, agents=agents)
+
+
+@router.get("/agents", response_class=HTMLResponse)
+def agents_page(request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+    return render(request, ctx, who, "agents.html", agents=visible_agents(ctx.cache.insights(), who))
+
+
+@router.get("/agents/{agent_id}", response_class=HTMLResponse)
+def agent_page(agent_id: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+    try:
+        card, plan = agent_view(ctx.cache, who, agent_id)
+    except NotVisible:
+        raise _not_found("agent") from None
+    total, recent = list_conversations(
+        ctx.cache.snapshot(), who, ConversationFilter(agent=agent_id), limit=20, offset=0
+    )
+    return render(request, ctx, who, "agent.html", card=card, plan=plan, recent=recent, total=total)
+
+
+@router.get("/conversations", response_class=HTMLResponse)
+def conversations_page(
+    request: Request,
+    ctx: Ctx,
+    who: PageUser,
+    team: str | None = None,
+    agent: str | None = None,
+    outcome: str | None = None,
+    label: str | None = None,
+    page: int = 1,
+) -> HTMLResponse:
+    page = max(1, min(page, 100_000))
+    filters = ConversationFilter(
+        team=team or None,
+        agent=agent or None,
+        outcome=outcome if outcome in {o.value for o in Outcome} else None,
+        label=label if label in {b.value for b in Behaviour} else None,
+    )
+    total, items = list_conversations(
+        ctx.cache.snapshot(), who, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return render(
+        request,
+        ctx,
+        who,
+        "conversations.html",
+        items=items,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        filters=filters,
+        outcomes=[o.value for o in Outcome],
+        labels=[b.value for b in Behaviour],
+    )
+
+
+@router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
+def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+    try:
+        detail = conversation_detail(ctx.store, ctx.cache.snapshot(), who, conversation_id)
+    except NotVisible:
+        raise _not_found("conversation") from None
+    findings = list(detail.result.findings) if detail.result else []
+    by_turn: dict[int, list[tuple[int, FindingRow]]] = {}
+    for number, f in enumerate(findings):
+        row = FindingRow(
+            label=f.label, turn=f.turn, start=f.start, end=f.end, confidence=f.confidence, explanation=f.explanation
+        )
+        by_turn.setdefault(f.turn, []).append((number, row))
+    turns = [
+        {"turn": t, "html": highlight_with_anchors(t.text, by_turn.get(t.index, [])), "marked": t.index in by_turn}
+        for t in detail.conversation.turns
+    ]
+    latest = latest_reviews(detail.reviews).get(conversation_id, {})
+    disputes: dict[str, list[Any]] = {}
+    for dispute in detail.disputes:
+        disputes.setdefault(dispute.item, []).append(dispute)
+    rows = [
+        {
+            "number": number,
+            "anchor": finding_anchor(number),
+            "finding": f,
+            "item": finding_item(f),
+            "tone": label_tone(f.label),
+            "review": latest.get(finding_item(f)),
+            "disputes": disputes.get(finding_item(f), []),
+        }
+        for number, f in enumerate(findings)
+    ]
+    return render(
+        request,
+        ctx,
+        who,
+        "conversation.html",
+        detail=detail,
+        turns=turns,
+        findings=rows,
+        outcome_review=latest.get("outcome"),
+        missed=[item.removeprefix("missed:") for item in latest if item.startswith("missed:")],
+        outcomes=[o.value for o in Outcome],
+        labels=[b.value for b in Behaviour],
+        can_review=who.can_review,
+        can_dispute=who.is_agent,
+        disputed=request.query_params.get("disputed") == "1",
+    )
+
+
+@router.post("/conversations/{conversation_id}/review")
+async def review_submit(conversation_id: str, request: Request, ctx: Ctx, who: PageUser) -> Response:
+    form = await request.form()
+    _check_csrf(request, str(form.get("csrf_token", "")))
+    if not who.can_review:
+        raise HTTPException(403, "your role may not review")
+    conversation = ctx.store.get_conversation(conversation_id)
+    if conversation is None or not who.can_see(conversation):
+        raise _not_found("conversation")
+    result = ctx.store.get_result(conversation_id)
+    if result is None:
+        raise HTTPException(409, "no analysis result to review")
+    verdicts = {finding_item(f): str(form.get(f"finding:{finding_item(f)}", CONFIRMED)) for f in result.findings}
+    verdicts = {k: v if v in (CONFIRMED, REJECTED) else CONFIRMED for k, v in verdicts.items()}
+    submission = ReviewSubmission(
+        outcome=str(form.get("outcome", "")),
+        findings=verdicts,
+        missed=tuple(str(v) for v in form.getlist("missed")),
+        note=(str(form.get("note", "")).strip() or None),
+    )
+    try:
+        record_review(ctx.store, result, who.username, submission)
+    except ReviewError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return RedirectResponse("/review?saved=" + quote(conversation_id, safe=""), status_code=303)
+
+
+@router.post("/conversations/{conversation_id}/dispute")
+def dispute_submit(
+    conversation_id: str,
+    request: Request,
+    ctx: Ctx,
+    who: PageUser,
+    item: str = Form(max_length=500),
+    comment: str = Form(min_length=1, max_length=5000),
+    csrf_token: str = Form(""),
+) -> Response:
+    _check_csrf(request, csrf_token)
+    conversation = ctx.store.get_conversation(conversation_id)
+    if conversation is None or not who.can_see(conversation):
+        raise _not_found("conversation")
+    result = ctx.store.get_result(conversation_id)
+    if result is None or item not in {finding_item(f) for f in result.findings}:
+        raise HTTPException(422, "that finding is not part of this conversation")
+    add_dispute(ctx.store, conversation_id, item, who.username, comment.strip())
+    return RedirectResponse(f"/conversations/{quote(conversation_id, safe='')}?disputed=1", status_code=303)
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, ctx: Ctx, who: PageUser, saved: str | None = None) -> HTMLResponse:
+    if not who.can_review:
+        raise _not_found("page")
+    snapshot = ctx.cache.snapshot()
+    visible = {cid: r for cid, r in snapshot.results.items() if who.can_see(snapshot.conversations[cid])}
+    latest, disputes = load_review_state(ctx.store)
+    queue = review_queue(visible.values(), latest, [d for d in disputes if d.conversation_id in visible])
+    report = agreement_report(visible, latest)
+    return render(
+        request, ctx, who, "review.html", queue=queue[:100], queue_total=len(queue), report=report, saved=saved
+    )
+
+
+@router.get("/root-causes", response_class=HTMLResponse)
+def root_causes_page(request: Request, ctx: Ctx, who: PageUser, team: str | None = None) -> HTMLResponse:
+    try:
+        insights = scoped_insights(ctx.cache, who, team or None)
+    except NotVisible:
+        raise _not_found("page") from None
+    return render(request, ctx, who, "root_causes.html", rc=insights.root_causes, insights=insights)
+
+
+@router.get("/drivers", response_class=HTMLResponse)
+def drivers_page(request: Request, ctx: Ctx, who: PageUser, team: str | None = None) -> HTMLResponse:
+    try:
+        insights = scoped_insights(ctx.cache, who, team or None)
+    except NotVisible:
+        raise _not_found("page") from None
+    return render(
+        request, ctx, who, "drivers.html", analyses=[insights.drivers_csat, insights.drivers_fixed], insights=insights
+    )
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def docs_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    """Swagger UI from /static/swagger (the pinned swagger-ui-bundle package), started by a local
+    script file instead of the usual inline one, so the strict CSP holds here too."""
+    return ctx.templates.TemplateResponse(request, "docs.html", {})
