@@ -12,6 +12,14 @@ CASES = [
         [(0, "I've emailed support three times and got no")],
     ),
     ("How do I change my plan?", []),
+    # pointing back to information already given is repeating it
+    ("The order number is in my first message.", [(0, "is in my first message")]),
+    ("See my previous email for the details.", [(0, "See my previous email")]),
+    ("I gave you my order number twice already", [(0, "I gave you my order number twice already")]),
+    ("My first message was about billing.", []),
+    ("It is in my account settings somewhere.", []),
+    # a long wait alone is frustration (sentiment), not effort: nothing was chased or repeated
+    ("Where is my order?? It's been 2 weeks", []),
 ]
 
 
