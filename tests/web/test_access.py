@@ -8,6 +8,8 @@ add a read endpoint without deciding (and testing) who may read it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -160,3 +162,14 @@ def test_agent_sees_exactly_their_own_conversations(read_app: FastAPI, web_db: W
 def test_pages_without_login_redirect_to_login(read_app: FastAPI, path: str) -> None:
     response = TestClient(read_app).get(path, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
+
+
+def test_every_conversation_link_on_an_agents_own_page_opens(read_app: FastAPI, web_db: WebDb) -> None:
+    """A coaching plan may quote a colleague's line as good practice; the agent sees the words, but
+    the page must not link them to a conversation they are not allowed to open."""
+    client = _client(read_app, web_db, "alex", "/agents/alex.rowe")
+    page = client.get("/agents/alex.rowe").text
+    links = set(re.findall(r'href="(/conversations/[^"#?]+)', page))
+    assert links, "the agent page links the agent's own conversations"
+    for link in links:
+        assert client.get(link).status_code == 200, link
