@@ -22,7 +22,7 @@ Guarantees, on SQLite and PostgreSQL alike:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, Self, TypeVar
@@ -77,15 +77,24 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class WriteStats:
-    """What a write did: ``stored`` new records, ``duplicates`` skipped unchanged, ``updated`` replaced."""
+    """What a write did: ``stored`` new records, ``duplicates`` skipped unchanged, ``updated`` replaced.
+
+    ``each`` says the same per received record, in order ("stored", "duplicate" or "updated"), so a
+    caller answering per record (the web API) can write a whole batch in one transaction. It is not
+    part of equality: two writes that did the same amount of work compare equal.
+    """
 
     stored: int = 0
     duplicates: int = 0
     updated: int = 0
+    each: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __add__(self, other: WriteStats) -> WriteStats:
         return WriteStats(
-            self.stored + other.stored, self.duplicates + other.duplicates, self.updated + other.updated
+            self.stored + other.stored,
+            self.duplicates + other.duplicates,
+            self.updated + other.updated,
+            self.each + other.each,
         )
 
     @property
@@ -139,17 +148,14 @@ def _update_by_id(conn: Connection, table: Table, rows: list[Row]) -> None:
 def _sequential_stats(ids: list[str], hashes: list[str], stored_hashes: dict[str, str]) -> WriteStats:
     """Stats as if the records were written one after another (a repeated id in one batch included)."""
     state = dict(stored_hashes)
-    stored = duplicates = updated = 0
+    each: list[str] = []
     for record_id, record_hash in zip(ids, hashes, strict=True):
         previous = state.get(record_id)
-        if previous is None:
-            stored += 1
-        elif previous == record_hash:
-            duplicates += 1
-        else:
-            updated += 1
+        each.append("stored" if previous is None else "duplicate" if previous == record_hash else "updated")
         state[record_id] = record_hash
-    return WriteStats(stored=stored, duplicates=duplicates, updated=updated)
+    return WriteStats(
+        stored=each.count("stored"), duplicates=each.count("duplicate"), updated=each.count("updated"), each=tuple(each)
+    )
 
 
 def _check_batch_size(batch_size: int) -> None:

@@ -111,12 +111,14 @@ class RecordIntake:
         self, accepted: list[tuple[int, Conversation]], statuses: list[RecordStatus], source: str
     ) -> None:
         with self._lock:
+            # One transaction for the whole request (ids are unique within it); the store reports
+            # what happened to each record, in order.
+            stats = self._store.write_conversations([c for _i, c in accepted], source=source)
             to_analyse: list[Conversation] = []
-            for index, conversation in accepted:
-                stats = self._store.write_conversations([conversation], source=source)
-                statuses[index].status = _stats_status(stats)
-                statuses[index].code = 201 if stats.stored else 200
-                if self._store.get_result(conversation.id) is None:
+            for (index, conversation), happened in zip(accepted, stats.each, strict=True):
+                statuses[index].status = happened
+                statuses[index].code = 201 if happened == "stored" else 200
+                if happened == "stored" or self._store.get_result(conversation.id) is None:
                     to_analyse.append(conversation)
             outcomes = self._analyse(to_analyse)
             self._on_write()

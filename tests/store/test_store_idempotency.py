@@ -19,6 +19,8 @@ def test_rewriting_the_same_batch_is_all_duplicates(store: Store) -> None:
     second = store.write_conversations(sample)
     assert first == WriteStats(stored=len(sample))
     assert second == WriteStats(duplicates=len(sample))
+    assert first.each == ("stored",) * len(sample) and second.each == ("duplicate",) * len(sample)
+    assert (first + second).each == first.each + second.each
     assert store.counts() == counts_after_first
     assert counts_after_first["turns"] == sum(len(c.turns) for c in sample)
 
@@ -85,6 +87,7 @@ def test_repeated_id_within_one_batch_counts_in_order_and_keeps_the_last(store: 
     v2 = make_conversation("c-1", texts=("second version",))
     stats = store.write_conversations([v1, v1, v2, make_conversation("c-2")])
     assert stats == WriteStats(stored=2, duplicates=1, updated=1)
+    assert stats.each == ("stored", "duplicate", "updated", "stored")  # per record, in the order received
     assert store.get_conversation("c-1") == v2
     assert store.counts()["conversations"] == 2
 
