@@ -1,6 +1,7 @@
 """Fit and cross-validate the outcome model on labelled threads (numpy only; no ML framework).
 
 Run:  python -m fixfirst.analyze.outcome_training --labels L.jsonl --conversations C.jsonl [--write]
+      [--diagnose]   (CV per label-confidence group, and the ceiling of the cue families)
 
 Why here and in numpy: the model is ~30 features x 6 labels; a few hundred gradient steps of L2-
 regularised multinomial logistic regression fit it in well under a second, and shipping the trainer
@@ -69,6 +70,17 @@ def read_labelled(labels: Path, conversations: Path) -> list[tuple[Conversation,
     return out
 
 
+def read_label_confidence(labels: Path) -> dict[str, str]:
+    """The annotator's own confidence per id (``high`` / ``low``; ``unknown`` where the file has none)."""
+    rows = map(json.loads, labels.read_text(encoding="utf-8").splitlines())
+    return {g["id"]: str(g.get("confidence") or "unknown") for g in rows}
+
+
+def has_agent_turn(conversation: Conversation) -> bool:
+    """Whether ``design`` keeps this contact (it skips contacts no agent replied to)."""
+    return any(t.role is Role.AGENT for t in conversation.turns)
+
+
 def design(items: Iterable[tuple[Conversation, str]]):
     """Per contact: features, gold index, the cascade's label and whether a decisive rule fired."""
     lexicon = load_lexicon()
@@ -129,20 +141,72 @@ def cross_validate(
     return np.mean(base, axis=0), np.mean(learned, axis=0), np.std(learned, axis=0)
 
 
+#: The cue families whose presence defines the cascade's reading of a reply (see ``cue_ceiling``).
+CUE_FAMILIES: tuple[str, ...] = (
+    "cascade_resolved",
+    "cascade_clear_no",
+    "cascade_moved_private",
+    "cascade_deflected",
+    "cascade_unresolved",
+    "plain_link",
+    "answer_cues",
+    "tentative",
+    "questions",
+    "handoff_main",
+    "generic_link",
+)
+
+
+def cue_ceiling(x: np.ndarray, y: np.ndarray, columns: tuple[str, ...] = CUE_FAMILIES) -> float:
+    """In-sample accuracy of the best possible labelling that sees only which cue families fire.
+
+    Why: contacts with the same cue signature but different gold labels cannot be told apart by any
+    weighting of those cues, however tuned. When this ceiling sits near the target, more weighting or
+    tuning will not reach it - new kinds of evidence (or cleaner labels) are needed.
+    """
+    index = [FEATURES.index(name) for name in columns]
+    groups: dict[tuple[bool, ...], list[int]] = {}
+    for row, gold in zip(x[:, index] > 0, y.tolist(), strict=True):
+        groups.setdefault(tuple(row.tolist()), []).append(gold)
+    best = sum(max(golds.count(k) for k in set(golds)) for golds in groups.values())
+    return best / len(y) if len(y) else 0.0
+
+
+def diagnose(x, y, cascades, decisive, masks, groups: list[str], l2: float = DEFAULT_L2) -> list[str]:
+    """Report lines: CV per label-confidence group (label noise shows as a gap) and the cue ceiling."""
+    lines = []
+    names = np.array(groups)
+    for group in sorted(set(groups)):
+        subset = names == group
+        _, learned, spread = cross_validate(x, y, cascades, decisive, masks, l2=l2, subset=subset)
+        lines.append(
+            f"labels marked {group} ({int(subset.sum())}): CV acc {learned[0]:.3f}±{spread[0]:.3f} F1 {learned[1]:.3f}"
+        )
+    lines.append(f"ceiling of any labelling by cue families alone (in-sample): {cue_ceiling(x, y):.3f}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Fit / cross-validate the outcome model.")
     parser.add_argument("--labels", type=Path, required=True)
     parser.add_argument("--conversations", type=Path, required=True)
     parser.add_argument("--l2", type=float, nargs="*", default=[DEFAULT_L2])
     parser.add_argument("--write", action="store_true", help=f"fit on all labels and write {MODEL_PATH.name}")
+    parser.add_argument("--diagnose", action="store_true", help="CV per label-confidence group and cue ceiling")
     args = parser.parse_args(argv)
-    x, y, cascades, decisive, masks = design(read_labelled(args.labels, args.conversations))
+    items = read_labelled(args.labels, args.conversations)
+    x, y, cascades, decisive, masks = design(items)
     for l2 in args.l2:
         base, learned, spread = cross_validate(x, y, cascades, decisive, masks, l2=l2)
         print(
             f"l2={l2}: cascade acc {base[0]:.3f} F1 {base[1]:.3f} | "
             f"5-fold x10 CV cascade+model acc {learned[0]:.3f}±{spread[0]:.3f} F1 {learned[1]:.3f}±{spread[1]:.3f}"
         )
+    if args.diagnose:
+        confidence = read_label_confidence(args.labels)
+        groups = [confidence[c.id] for c, _ in items if has_agent_turn(c)]
+        for line in diagnose(x, y, cascades, decisive, masks, groups, args.l2[0]):
+            print(line)
     if args.write:
         keep = ~decisive
         model = fit(x[keep], y[keep], args.l2[0])

@@ -47,8 +47,7 @@ CASES = [
             ("c", "Can I get a refund after my flight left?"),
             (
                 "a",
-                "I can't refund a ticket after departure - that's a fare rule. "
-                "What I can do is a travel credit.",
+                "I can't refund a ticket after departure - that's a fare rule. What I can do is a travel credit.",
             ),
         ],
     ),
@@ -70,8 +69,7 @@ CASES = [
             ("c", "Both my lines are dead"),
             (
                 "a",
-                "I've opened repair ticket 4471 for both lines and will call you tomorrow by noon "
-                "with the slot.",
+                "I've opened repair ticket 4471 for both lines and will call you tomorrow by noon with the slot.",
             ),
         ],
     ),
