@@ -1,4 +1,4 @@
-"""Database fixtures shared by every test that needs a store.
+"""Fixtures shared across test folders: databases for every store test, and Debian's chromium.
 
 ``store_url`` / ``store`` run a test once per backend: a fresh SQLite file, and a fresh
 PostgreSQL schema on the server named by FIXFIRST_TEST_POSTGRES_URL (start one with
@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -62,3 +64,41 @@ def store(store_url: str) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+#: Debian's chromium, driven by Playwright (installed by scripts/install_browser.sh).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def browser_unavailable(reason: str) -> None:
+    """Skip locally, but FAIL when CI=true: CI must never pass by silently skipping the browser."""
+    message = f"{reason}; install it with scripts/install_browser.sh"
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"CI=true but {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless chromium for one test module (the report's and the dashboard's browser tests)."""
+    if not CHROMIUM.exists():
+        browser_unavailable(f"{CHROMIUM} is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -24,40 +24,7 @@ from .sample_report import HOSTILE_ID, IMG_AUTHOR, SCRIPT_TEXT, sample_report
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SECTIONS = ["overview", "outcomes", "drivers", "agents", "teams", "coaching", "root-causes", "conversations"]
-
-
-def _unavailable(reason: str) -> None:
-    message = f"{reason}; install it with scripts/install_browser.sh"
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"CI=true but {message}")
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+from .test_html_report import SECTIONS  # noqa: E402 - one list of the report's sections
 
 
 class Session:

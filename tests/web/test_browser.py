@@ -3,8 +3,8 @@
 Log in, open an agent's page, follow a finding to its highlighted words, correct a verdict in the
 review queue and watch the agreement number change, answer the survey on a phone-sized screen,
 and open the self-hosted API docs. Every page must run without a CSP violation or a request
-leaving 127.0.0.1. Without chromium these tests skip locally and FAIL with CI=true (as in
-tests/report/test_browser.py, whose launch settings they share).
+leaving 127.0.0.1. Without chromium these tests skip locally and FAIL with CI=true (the `browser`
+fixture in tests/conftest.py, shared with tests/report/test_browser.py).
 """
 
 from __future__ import annotations
@@ -19,27 +19,10 @@ import pytest
 from fixfirst.store import Store
 from fixfirst.web.app import create_app
 
-from .browser_launch import CHROMIUM, CHROMIUM_ARGS, unavailable
 from .live_server import serving
 from .web_fixtures import PASSWORD, WebDb
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")
