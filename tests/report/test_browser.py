@@ -21,10 +21,9 @@ from fixfirst.report import write_html
 from fixfirst.report.html_report import anchor_id
 
 from .sample_report import HOSTILE_ID, IMG_AUTHOR, SCRIPT_TEXT, sample_report
+from .test_html_report import SECTIONS
 
 pytestmark = pytest.mark.browser
-
-from .test_html_report import SECTIONS  # noqa: E402 - one list of the report's sections
 
 
 class Session:
