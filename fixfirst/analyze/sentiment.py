@@ -26,12 +26,18 @@ def vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-def turn_sentiment(doc: ConversationArtifacts, turn: TurnArtifacts) -> Sentiment:
-    """Label one customer turn: cues decide clear cases, VADER's compound score the rest."""
+def turn_sentiment(doc: ConversationArtifacts, turn: TurnArtifacts, *, opening: bool = False) -> Sentiment:
+    """Label one customer turn: cues decide clear cases, VADER's compound score the rest.
+
+    ``opening``: the customer's first turn. There "thanks" around a question ("Can you help me
+    with X? Thanks") is politeness before anything happened, not a positive mood; at the end of
+    a contact the same word is a verdict on the help received.
+    """
     frustrated = doc.has("customer_frustration", turn) or doc.has("repeat_effort", turn)
     thankful = doc.has("customer_thanks", turn)
     if thankful and not frustrated:
-        return Sentiment.POSITIVE
+        asking = "?" in turn.text or doc.has("customer_question", turn)
+        return Sentiment.NEUTRAL if opening and asking else Sentiment.POSITIVE
     if frustrated:
         return Sentiment.NEGATIVE
     # VADER only where the cues do not decide: it is the single most expensive step per turn.
@@ -47,7 +53,7 @@ def customer_sentiment(doc: ConversationArtifacts) -> CustomerSentiment:
     customers = doc.customer_turns
     if not customers:
         return CustomerSentiment(start=Sentiment.NEUTRAL, end=Sentiment.NEUTRAL)
-    start = turn_sentiment(doc, customers[0])
+    start = turn_sentiment(doc, customers[0], opening=True)
     first_agent = next((t.index for t in doc.turns if t.is_agent), None)
     later = [t for t in customers if first_agent is not None and t.index > first_agent]
     end = turn_sentiment(doc, later[-1]) if later else Sentiment.NEUTRAL
