@@ -219,6 +219,10 @@ def build_coaching(
             exposure = team_rate if target.direction == "less" else 1.0 - team_rate
             if exposure <= 0 or weight <= 0:
                 continue
+            # "Do more X" where nobody in the company does X has no example to copy and no
+            # measured effect here: it would top every team's plan on exposure alone.
+            if target.direction == "more" and company_rate[behaviour] == 0:
+                continue
             worst_agents = sorted(
                 (p for p in plans if p.team == team_card.name),
                 key=lambda p: -next((i.priority for i in p.items if i.behaviour == behaviour), 0.0),

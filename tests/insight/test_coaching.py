@@ -78,6 +78,13 @@ def test_plan_targets_the_agents_gap_and_quotes_their_own_lines():
     priya = next(p for p in plans if p.agent == "priya")
     assert all(i.behaviour != "policy_stonewall" for i in priya.items)
     assert team_plans[0].team == "Team One" and len(team_plans[0].items) <= 3
+    # Team plan: priority = 0.25 x exposure. More ownership (half the team lacks it) first, then less
+    # stonewalling (3 of 10) with greg most affected; nothing for behaviours nobody here shows.
+    team_items = [(i.behaviour, i.direction, round(i.priority, 6)) for i in team_plans[0].items]
+    assert team_items == [("ownership", "more", 0.125), ("policy_stonewall", "less", 0.075)]
+    stonewall = team_plans[0].items[1]
+    assert stonewall.agents_most_affected == ("greg",) and stonewall.team_rate == 3 / 10
+    assert stonewall.example is not None and stonewall.example.text == CLEAR_NO
 
 
 def test_driver_effects_weight_priorities():
