@@ -163,6 +163,33 @@ def _check_batch_size(batch_size: int) -> None:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
 
 
+def _keyset_pages(fetch: Callable[[str | None], list[T]], key: Callable[[T], str], batch_size: int) -> Iterator[T]:
+    """Stream pages by keyset ("id > last seen"), so a long scan never holds more than one page and
+    never slows down with an OFFSET; ``fetch(after)`` returns at most ``batch_size`` items in key order."""
+    after: str | None = None
+    while True:
+        page = fetch(after)
+        yield from page
+        if len(page) < batch_size:
+            return
+        after = key(page[-1])
+
+
+def _scope_conditions(
+    since: datetime | None, until: datetime | None, team: str | None
+) -> list[ColumnElement[bool]]:
+    """Filters on a conversation's start time ([since, until), naive = UTC) and team."""
+    c = conversations_table.c
+    conditions: list[ColumnElement[bool]] = []
+    if since is not None:
+        conditions.append(c.started_at >= to_utc(since))
+    if until is not None:
+        conditions.append(c.started_at < to_utc(until))
+    if team is not None:
+        conditions.append(c.team == team)
+    return conditions
+
+
 class Store:
     """A FixFirst database. Open with :meth:`Store.open`; use as a context manager or call :meth:`close`."""
 
@@ -338,24 +365,16 @@ class Store:
         """
         _check_batch_size(batch_size)
         c = conversations_table.c
-        conditions: list[ColumnElement[bool]] = []
-        if since is not None:
-            conditions.append(c.started_at >= to_utc(since))
-        if until is not None:
-            conditions.append(c.started_at < to_utc(until))
-        if team is not None:
-            conditions.append(c.team == team)
+        conditions = _scope_conditions(since, until, team)
         if customer_id is not None:
             conditions.append(c.customer_id == customer_id)
         if without_results:
             conditions.append(~exists().where(results_table.c.conversation_id == c.id))
-        last_id: str | None = None
-        while True:
-            page = list(self._conversations_page(*conditions, after=last_id, limit=batch_size))
-            yield from page
-            if len(page) < batch_size:
-                return
-            last_id = page[-1].id
+        yield from _keyset_pages(
+            lambda after: self._conversations_page(*conditions, after=after, limit=batch_size),
+            lambda conversation: conversation.id,
+            batch_size,
+        )
 
     def _conversations_page(
         self, *conditions: ColumnElement[bool], after: str | None = None, limit: int
@@ -419,19 +438,17 @@ class Store:
         """Stream stored surveys in id order, optionally only those joined to one conversation."""
         _check_batch_size(batch_size)
         s = surveys_table.c
-        last_id: str | None = None
-        while True:
+
+        def page(after: str | None) -> list[Survey]:
             query = select(surveys_table).order_by(s.id).limit(batch_size)
             if conversation_id is not None:
                 query = query.where(s.conversation_id == conversation_id)
-            if last_id is not None:
-                query = query.where(s.id > last_id)
+            if after is not None:
+                query = query.where(s.id > after)
             with self._engine.connect() as conn:
-                rows = conn.execute(query).mappings().all()
-            yield from (survey_from_row(row) for row in rows)
-            if len(rows) < batch_size:
-                return
-            last_id = rows[-1]["id"]
+                return [survey_from_row(row) for row in conn.execute(query).mappings().all()]
+
+        yield from _keyset_pages(page, lambda survey: survey.id, batch_size)
 
     # -- analysis results ------------------------------------------------------------------------
 
@@ -499,24 +516,15 @@ class Store:
         """Stream stored results in conversation-id order; filters apply to their conversations
         exactly as in :meth:`iter_conversations`."""
         _check_batch_size(batch_size)
-        c = conversations_table.c
-        conditions: list[ColumnElement[bool]] = []
-        if since is not None:
-            conditions.append(c.started_at >= to_utc(since))
-        if until is not None:
-            conditions.append(c.started_at < to_utc(until))
-        if team is not None:
-            conditions.append(c.team == team)
+        conditions = _scope_conditions(since, until, team)
         if conditions:
-            in_scope = select(c.id).where(*conditions)
+            in_scope = select(conversations_table.c.id).where(*conditions)
             conditions = [results_table.c.conversation_id.in_(in_scope)]
-        last_id: str | None = None
-        while True:
-            page = self._results_page(*conditions, after=last_id, limit=batch_size)
-            yield from page
-            if len(page) < batch_size:
-                return
-            last_id = page[-1].id
+        yield from _keyset_pages(
+            lambda after: self._results_page(*conditions, after=after, limit=batch_size),
+            lambda result: result.id,
+            batch_size,
+        )
 
     def _results_page(
         self, *conditions: ColumnElement[bool], after: str | None = None, limit: int
