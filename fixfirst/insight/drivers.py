@@ -103,6 +103,42 @@ def _effect_words(estimate: float, low: float, high: float, target: Target) -> t
     return _signed(estimate), f"{low:.1f}", f"{high:.1f}"
 
 
+def _effect(
+    factor: str,
+    kind: Literal["outcome", "behaviour"],
+    label: str,
+    versus: str | None,
+    n: int,
+    n_versus: int,
+    name: str,
+    counts: str,
+    fit: tuple[float, float, float] | None,
+    *,
+    min_n: int,
+    width_limit: float,
+    target: Target,
+) -> DriverEffect:
+    """One factor's effect with its reading: enough data needs ``min_n`` on both sides and an
+    interval no wider than ``width_limit``; ``fit`` is (estimate, low, high), None when unfitted."""
+    if fit is None:
+        return DriverEffect(
+            factor=factor, kind=kind, label=label, versus=versus, estimate=None, low=None, high=None,
+            n=n, n_versus=n_versus, enough_data=False, sentence=f"{name}: not enough data ({counts})",
+        )
+    estimate, low, high = fit
+    enough = min(n, n_versus) >= min_n and high - low <= width_limit
+    shown = _effect_words(estimate, low, high, target)
+    sentence = (
+        f"{name} is associated with {shown[0]} {_UNITS[target]} [{shown[1]}, {shown[2]}], n={n}"
+        if enough
+        else f"{name}: not enough data ({counts}, interval {shown[1]} to {shown[2]})"
+    )
+    return DriverEffect(
+        factor=factor, kind=kind, label=label, versus=versus, estimate=estimate, low=low, high=high,
+        n=n, n_versus=n_versus, enough_data=enough, sentence=sentence,
+    )
+
+
 def analyse_drivers(
     contacts: Sequence[Contact],
     responses: dict[str, Survey],
@@ -174,7 +210,6 @@ def analyse_drivers(
 
     index = {name: j + 1 for j, name in enumerate(columns)}
     count = {o: sum(1 for c, _ in rows if c.outcome is o) for o in Outcome}
-    unit = _UNITS[target]
     effects = []
 
     def outcome_column(o: Outcome) -> tuple[float, np.ndarray] | None:
@@ -188,90 +223,24 @@ def analyse_drivers(
     for a, b in pairs:
         first, second = outcome_column(a), outcome_column(b)
         name = f"{_NOUNS[a]} instead of {_NOUNS[b]}"
-        if first is None or second is None:
-            effects.append(
-                DriverEffect(
-                    factor=f"outcome:{a.value}-vs-{b.value}",
-                    kind="outcome",
-                    label=a.value,
-                    versus=b.value,
-                    estimate=None,
-                    low=None,
-                    high=None,
-                    n=count[a],
-                    n_versus=count[b],
-                    enough_data=False,
-                    sentence=f"{name}: not enough data (n={count[a]} vs {count[b]})",
-                )
-            )
-            continue
-        estimate = first[0] - second[0]
-        low, high = interval(first[1] - second[1])
-        enough = min(count[a], count[b]) >= min_n and high - low <= width_limit
-        shown = _effect_words(estimate, low, high, target)
-        sentence = (
-            f"{name} is associated with {shown[0]} {unit} [{shown[1]}, {shown[2]}], n={count[a]}"
-            if enough
-            else f"{name}: not enough data (n={count[a]} vs {count[b]}, interval {shown[1]} to {shown[2]})"
-        )
+        fit = None
+        if first is not None and second is not None:
+            fit = (first[0] - second[0], *interval(first[1] - second[1]))
         effects.append(
-            DriverEffect(
-                factor=f"outcome:{a.value}-vs-{b.value}",
-                kind="outcome",
-                label=a.value,
-                versus=b.value,
-                estimate=estimate,
-                low=low,
-                high=high,
-                n=count[a],
-                n_versus=count[b],
-                enough_data=enough,
-                sentence=sentence,
+            _effect(
+                f"outcome:{a.value}-vs-{b.value}", "outcome", a.value, b.value, count[a], count[b], name,
+                f"n={count[a]} vs {count[b]}", fit, min_n=min_n, width_limit=width_limit, target=target,
             )
         )
     for behaviour in Behaviour:
         present = sum(1 for c, _ in rows if c.has(behaviour))
         label = behaviour.value.replace("_", " ")
         j = index.get(f"behaviour:{behaviour.value}")
-        if j is None:
-            effects.append(
-                DriverEffect(
-                    factor=f"behaviour:{behaviour.value}",
-                    kind="behaviour",
-                    label=behaviour.value,
-                    versus=None,
-                    estimate=None,
-                    low=None,
-                    high=None,
-                    n=present,
-                    n_versus=n - present,
-                    enough_data=False,
-                    sentence=f"{label}: not enough data (n={present})",
-                )
-            )
-            continue
-        estimate = float(point[j])
-        low, high = interval(draws[:, j])
-        enough = min(present, n - present) >= min_n and high - low <= width_limit
-        shown = _effect_words(estimate, low, high, target)
-        sentence = (
-            f"{label} is associated with {shown[0]} {unit} [{shown[1]}, {shown[2]}], n={present}"
-            if enough
-            else f"{label}: not enough data (n={present}, interval {shown[1]} to {shown[2]})"
-        )
+        fit = None if j is None else (float(point[j]), *interval(draws[:, j]))
         effects.append(
-            DriverEffect(
-                factor=f"behaviour:{behaviour.value}",
-                kind="behaviour",
-                label=behaviour.value,
-                versus=None,
-                estimate=estimate,
-                low=low,
-                high=high,
-                n=present,
-                n_versus=n - present,
-                enough_data=enough,
-                sentence=sentence,
+            _effect(
+                f"behaviour:{behaviour.value}", "behaviour", behaviour.value, None, present, n - present, label,
+                f"n={present}", fit, min_n=min_n, width_limit=width_limit, target=target,
             )
         )
     return base.model_copy(
