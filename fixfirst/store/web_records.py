@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,13 @@ from fixfirst.store.web_tables import (
     web_survey_tokens_table,
     web_users_table,
 )
+
+R = TypeVar("R")
+
+
+def _from_row(record_type: type[R], row: Any) -> R:
+    """A record dataclass from a result row whose columns include every field of the record."""
+    return record_type(**{f.name: row[f.name] for f in fields(record_type)})  # type: ignore[arg-type]
 
 
 def token_digest(token: str) -> str:
@@ -198,18 +205,7 @@ def iter_reviews(store: Store, conversation_id: str | None = None) -> list[Revie
         query = query.where(web_reviews_table.c.conversation_id == conversation_id)
     with store.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [
-        ReviewRecord(
-            conversation_id=r["conversation_id"],
-            item=r["item"],
-            machine_value=r["machine_value"],
-            reviewer_value=r["reviewer_value"],
-            reviewer=r["reviewer"],
-            note=r["note"],
-            created_at=r["created_at"],
-        )
-        for r in rows
-    ]
+    return [_from_row(ReviewRecord, r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,18 +248,7 @@ def list_disputes(
         query = query.where(web_disputes_table.c.status == status)
     with store.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [
-        DisputeRecord(
-            id=r["id"],
-            conversation_id=r["conversation_id"],
-            item=r["item"],
-            author=r["author"],
-            comment=r["comment"],
-            status=r["status"],
-            created_at=r["created_at"],
-        )
-        for r in rows
-    ]
+    return [_from_row(DisputeRecord, r) for r in rows]
 
 
 # -- survey links ---------------------------------------------------------------------------------
