@@ -22,8 +22,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from fixfirst.ingest.conversation_builder import RecordError, build_conversation
+from fixfirst.ingest.json_lines import iter_json_lines
 from fixfirst.ingest.reject import Reject, summarise_validation_error
-from fixfirst.ingest.source_lines import DEFAULT_MAX_LINE_BYTES, iter_source_lines, read_head
+from fixfirst.ingest.source_lines import DEFAULT_MAX_LINE_BYTES, read_head
 from fixfirst.model import Conversation
 
 NAME = "fixfirst_jsonl"
@@ -51,17 +52,11 @@ def read(
 ) -> Iterator[Conversation | Reject]:
     """Yield a Conversation per good line and a Reject per bad one, lazily."""
     seen: dict[str, int] = {}
-    for line in iter_source_lines(path, max_line_bytes):
-        if line.text is None:
-            yield Reject.of(path, line.number, line.note or "unreadable line")
+    for item in iter_json_lines(path, max_line_bytes):
+        if isinstance(item, Reject):
+            yield item
             continue
-        if not line.text.strip():
-            continue
-        try:
-            record = json.loads(line.text)
-        except ValueError as error:
-            yield Reject.of(path, line.number, f"malformed JSON: {error}", line.text)
-            continue
+        line, record = item
         if not isinstance(record, dict):
             yield Reject.of(
                 path, line.number, f"expected a JSON object, got {type(record).__name__}", line.text

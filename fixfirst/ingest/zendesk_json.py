@@ -32,8 +32,9 @@ from pydantic import ValidationError
 
 from fixfirst.errors import InputError
 from fixfirst.ingest.conversation_builder import RecordError, derive_participants
+from fixfirst.ingest.json_lines import iter_json_lines
 from fixfirst.ingest.reject import Reject, summarise_validation_error
-from fixfirst.ingest.source_lines import DEFAULT_MAX_LINE_BYTES, iter_source_lines, open_binary, read_head
+from fixfirst.ingest.source_lines import DEFAULT_MAX_LINE_BYTES, open_binary, read_head
 from fixfirst.model import Conversation, Role, Turn
 
 NAME = "zendesk"
@@ -228,17 +229,11 @@ def _read_document(path: str | Path) -> Iterator[Conversation | Reject]:
 def _read_lines(path: str | Path, max_line_bytes: int) -> Iterator[Conversation | Reject]:
     directory = _Directory()
     seen: dict[str, int] = {}
-    for line in iter_source_lines(path, max_line_bytes):
-        if line.text is None:
-            yield Reject.of(path, line.number, line.note or "unreadable line")
+    for item in iter_json_lines(path, max_line_bytes):
+        if isinstance(item, Reject):
+            yield item
             continue
-        if not line.text.strip():
-            continue
-        try:
-            record = json.loads(line.text)
-        except ValueError as error:
-            yield Reject.of(path, line.number, f"malformed JSON: {error}", line.text)
-            continue
+        line, record = item
         if isinstance(record, dict) and record and set(record) <= {"users", "groups"}:
             directory.add(record)
             continue
