@@ -73,7 +73,7 @@ def ingest_files(
                 else:
                     surveys.append(item)
             if len(conversations) >= batch_size:
-                conversation_stats += store.write_conversations(conversations)
+                conversation_stats += store.write_conversations(conversations).counts()
                 conversations = []
             if len(surveys) >= batch_size:
                 survey_stats += store.write_surveys(surveys)
@@ -81,7 +81,7 @@ def ingest_files(
             if on_item:
                 on_item(item)
         if conversations:
-            conversation_stats += store.write_conversations(conversations)
+            conversation_stats += store.write_conversations(conversations).counts()
         if surveys:
             survey_stats += store.write_surveys(surveys)
         rejected = rejects.count

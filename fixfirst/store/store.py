@@ -102,6 +102,11 @@ class WriteStats:
         """Records received, whatever happened to them."""
         return self.stored + self.duplicates + self.updated
 
+    def counts(self) -> WriteStats:
+        """The same counts without the per-record detail: what a running total over a long stream
+        should add, so it stays the same size however many records pass."""
+        return WriteStats(self.stored, self.duplicates, self.updated)
+
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
@@ -337,7 +342,7 @@ class Store:
         total = WriteStats()
         for batch in _batches(stream, batch_size):
             stats = self.write_conversations(batch, source=source)
-            total += stats
+            total += stats.counts()
             if on_batch is not None:
                 on_batch(stats)
         return total

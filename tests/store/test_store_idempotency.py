@@ -138,3 +138,12 @@ def test_stats_add_up() -> None:
     total = WriteStats(stored=1, duplicates=2, updated=3) + WriteStats(stored=10, duplicates=20, updated=30)
     assert total == WriteStats(stored=11, duplicates=22, updated=33)
     assert total.seen == 66
+
+
+def test_streaming_total_keeps_counts_but_not_per_record_detail(store: Store) -> None:
+    """A long ingest's running total must not grow with the stream: only single writes carry `each`."""
+    sample = load_sample()
+    total = store.ingest_conversations(sample, batch_size=2)
+    assert total == WriteStats(stored=len(sample)) and total.each == ()
+    assert store.write_conversations(sample[:2]).counts() == WriteStats(duplicates=2)
+    assert store.write_conversations(sample[:2]).counts().each == ()
