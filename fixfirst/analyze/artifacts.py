@@ -35,8 +35,18 @@ _NEGATOR = re.compile(
 _WORD = re.compile(r"[a-z][a-z0-9']{3,}")
 
 
+#: Inflections stripped before truncating, longest first: "crashes", "crashed", "crashing" meet "crash".
+_SUFFIXES = ("ing", "ies", "es", "ed", "'s", "s")
+
+
 def stem(word: str) -> str:
-    """A crude stem (first six letters): "suspended" and "suspension" meet; cheap and deterministic."""
+    """A crude stem: common inflection stripped, then the first six letters ("suspended" and "suspension"
+    meet, and so do "crash" and "crashes"); cheap and deterministic, no language model needed.
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
     return word[:6]
 
 

@@ -6,7 +6,7 @@ look into this", a deflection after "our phone team can help", a fallback after 
 classifier reads the final agent turn in context - what the customer asked, whether a redirect is
 only a conditional fallback ("if that doesn't work..."), whether a link is the article for exactly
 this question or a generic page - and applies the guide's precedence:
-fix done > owned next step > plain no > private move > hand-off > answer > nothing.
+fix done > owned next step > plain no > private move > hand-off > steps already tried > answer > nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fixfirst.analyze.artifacts import ConversationArtifacts, Span, TurnArtifacts
+from fixfirst.analyze.artifacts import ConversationArtifacts, Span, TurnArtifacts, stem
+from fixfirst.analyze.detectors.scripted_troubleshooting import ScriptedTroubleshooting
 from fixfirst.analyze.outcome_model import feature_vector, load_outcome_model
 from fixfirst.model import Evidence, Outcome, OutcomeVerdict
 
@@ -157,6 +158,7 @@ class OutcomeFeatures:
     question: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
     customer_confirms: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
     customer_still: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
+    scripted_steps: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
     has_alternative: bool = False
     deadline: bool = False
 
@@ -177,7 +179,7 @@ def is_open_offer(doc: ConversationArtifacts, turn: TurnArtifacts, span: Span) -
 def link_words(turn: TurnArtifacts, span: Span) -> frozenset[str]:
     """Content words of a URL slug (``Red-Dead-Online-Connection-Troubleshooting``), stemmed like tokens."""
     words = _URL_WORD.findall(turn.text[span[0] : span[1]].lower())
-    return frozenset(w[:6] for w in words if w not in _URL_NOISE)
+    return frozenset(stem(w) for w in words if w not in _URL_NOISE)
 
 
 def _link_kind(doc: ConversationArtifacts, turn: TurnArtifacts, span: Span) -> str | None:
@@ -238,11 +240,18 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
     features.answer = _collect(doc, "answer", final)
     features.weak = _collect(doc, "tentative_help", final)
     features.question = _collect(doc, "info_request", final, main_only=True)
+    features.scripted_steps = [
+        (final, (finding.start, finding.end)) for finding in _SCRIPTED.detect(doc) if finding.turn == final.index
+    ]
     for turn in doc.turns[final.index + 1 :]:
         if turn.is_customer:
             features.customer_confirms += [(turn, s) for s in doc.hits("customer_confirms_fix", turn)]
             features.customer_still += [(turn, s) for s in doc.hits("customer_still_broken", turn)]
     return features
+
+
+#: Checklist steps the customer already tried (or that do not fit) are generic tips, not the answer.
+_SCRIPTED = ScriptedTroubleshooting()
 
 
 def _evidence(items: list[tuple[TurnArtifacts, Span]], limit: int = 3) -> tuple[Evidence, ...]:
@@ -283,7 +292,7 @@ def classify_outcome(doc: ConversationArtifacts) -> OutcomeVerdict:
 
 
 #: Cascade rules that decide on their own (the model is not consulted).
-DECISIVE_RULES = frozenset({"customer_confirms", "customer_still", "fix", "dated_commitment"})
+DECISIVE_RULES = frozenset({"customer_confirms", "customer_still", "fix", "dated_commitment", "scripted_steps"})
 
 _LEARNED_EXPLANATION = {
     Outcome.RESOLVED: "The reply gives the specific answer or the article for this question.",
@@ -393,6 +402,13 @@ def cascade(doc: ConversationArtifacts, f: OutcomeFeatures) -> tuple[OutcomeVerd
             f.handoff,
             "The customer is told to go elsewhere and nobody owns the result.",
         ), "handoff"
+    if f.scripted_steps:
+        return _verdict(
+            Outcome.UNRESOLVED,
+            0.7,
+            f.scripted_steps,
+            "The reply pushes checklist steps the customer already tried or that do not fit the problem.",
+        ), "scripted_steps"
     if f.question:
         return _verdict(
             Outcome.UNRESOLVED,

@@ -2,6 +2,7 @@ import pytest
 
 from analyze.conversation_builder import conversation
 from fixfirst.analyze import build_artifacts, classify_outcome, load_lexicon
+from fixfirst.analyze.outcome import cascade, read_features
 
 CASES = [
     # resolved: fix done, or the specific answer / article with the step to take
@@ -134,6 +135,39 @@ def test_outcome_table(expected: str, turns: list[tuple[str, str]]) -> None:
     convo = conversation(*turns)
     for evidence in verdict.evidence:
         assert convo.turns[evidence.turn].text[evidence.start : evidence.end] == evidence.text
+
+
+def _outcome(*turns: tuple[str, str]):
+    return classify_outcome(build_artifacts(conversation(*turns), load_lexicon()))
+
+
+def _rule(*turns: tuple[str, str]) -> str:
+    doc = build_artifacts(conversation(*turns), load_lexicon())
+    return cascade(doc, read_features(doc))[1]
+
+
+def test_steps_the_customer_already_tried_are_not_an_answer() -> None:
+    """LABELS.md: generic tips are `unresolved`; a step the customer said they already did is one of them,
+    decided by the rule itself (the learned weighting is not consulted) with the step as evidence."""
+    tried = (
+        ("c", "The game won't load. I've cleared the cache and cookies already, still the same error."),
+        ("a", "Please try clearing your cache and cookies. That usually fixes it."),
+    )
+    verdict = _outcome(*tried)
+    assert verdict.label.value == "unresolved"
+    assert [e.text for e in verdict.evidence] == ["clearing your cache"]
+    assert _rule(*tried) == "scripted_steps"
+    # the same reply to a customer who tried nothing yet is not read as a repeat
+    assert _rule(("c", "The page looks broken in Chrome since this morning."), tried[1]) != "scripted_steps"
+
+
+def test_refusal_phrased_would_be_unable_to_is_a_clear_no() -> None:
+    verdict = _outcome(
+        ("c", "My account was banned, please unban it."),
+        ("a", "While we would be unable to overturn the decision on your account, you can read why it happens here."),
+    )
+    assert verdict.label.value == "clear_no"
+    assert any("unable to overturn" in e.text for e in verdict.evidence)
 
 
 def test_dm_open_offer_after_an_answer_is_not_a_private_move() -> None:

@@ -69,6 +69,18 @@ V2_CASES = [
     ),
     ("I reinstalled it and it still crashes.", "Please try reinstalling it once more.", [(1, "reinstalling")]),
     ("When do you reopen the India site? Tried everything.", "No date yet for the restart of the India site.", []),
+    # the account-recovery flow sent back to someone who says it already failed them ...
+    (
+        "I'm unable to recover my old email, the recovery page says it can't verify me.",
+        "Have you already tried recovering your account using the steps here: https://example.com/recovery",
+        [(1, "recovering your account")],
+    ),
+    # ... is not the same as sending it to someone asking how to recover (a fitting first step)
+    (
+        "How do I recover my account? I lost my phone.",
+        "You can start recovering your account using the steps here: https://example.com/recovery",
+        [],
+    ),
 ]
 
 

@@ -58,6 +58,20 @@ SPAN_CASES = [
     # "have you tried ...?" is a suggestion, not a reference back to what the customer said
     ("The app is broken", "Have you tried logging out?", []),
     ("The app is broken", "As you mentioned, it is broken for everyone right now.", [(1, "As you mentioned")]),
+    # inflections meet: "crashes" in the reply restates "crash" in the complaint (with the version number)
+    (
+        "Version 21.1 makes it crash every 5 minutes",
+        "Sorry you were seeing so many crashes with 21.1.",
+        [(1, "Sorry you were seeing so many crashes with 21.1.")],
+    ),
+    # a restating frame plus one of the customer's own details is enough ...
+    (
+        "I had to sign in twice today just to open the app",
+        "I understand you are asked to sign in again before you can use the app. Check this article.",
+        [(1, "I understand you are asked to sign in again before you can use the app.")],
+    ),
+    # ... but the stock "sorry you're having trouble with <product>" is the sympathy formula, not a restatement
+    ("Premiere Pro lags on export", "Sorry to hear that you're having trouble with Premiere Pro.", []),
 ]
 
 

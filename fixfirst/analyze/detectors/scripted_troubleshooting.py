@@ -31,7 +31,11 @@ STEP_FAMILIES = (
     "step_database",
     "step_licences",
     "step_browser",
+    "step_recovery",
 )
+#: Families a customer names when asking for them ("help me recover my account"): mentioning one is not
+#: having done it, so it counts as repeated only when the customer also says they tried or it failed.
+ASKED_FOR_FAMILIES = frozenset({"step_recovery"})
 #: A checklist article or phrase ("basic troubleshooting", "connection troubleshooting") rather than one step.
 _CHECKLIST = re.compile(r"(?:basic|connection|some)[ -]troubleshoot", re.IGNORECASE)
 #: Words right before a step mention that make it an acknowledgement or the agent's own work, not a push.
@@ -117,6 +121,8 @@ class ScriptedTroubleshooting(Detector):
                 elif "troubleshoot" in phrase.lower() or "error" in phrase.lower():
                     families |= done_families  # "troubleshooting" in prose covers what the customer did
                 repeated = families & done_families
+                if not tried_any:
+                    repeated -= ASKED_FOR_FAMILIES
                 if repeated and (tried_any or ruled_out):
                     confidence, why = 0.85, "the customer already said they did this"
                 elif repeated:

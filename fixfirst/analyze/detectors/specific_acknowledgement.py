@@ -24,6 +24,8 @@ from fixfirst.model import Behaviour, Finding
 
 #: Distinct customer details (content words or numbers) an agent sentence must reuse to count as specific.
 MIN_SHARED_WORDS = 2
+#: ... or fewer when the sentence restates the situation in so many words ("I understand you were ...").
+MIN_SHARED_WORDS_FRAMED = 1
 
 _HANDLE = re.compile(r"[@#](\w+)")
 _URL = re.compile(r"https?\s?:\s?//\S+|\bwww\.\S+", re.IGNORECASE)
@@ -60,6 +62,7 @@ class SpecificAcknowledgement(Detector):
             "lexicon:specific_reference",
             "lexicon:generic_words",
             "lexicon:link_pointer",
+            "lexicon:acknowledgement_frame",
         }
     )
     description = "Agent restates specific details of this customer's case."
@@ -93,6 +96,7 @@ class SpecificAcknowledgement(Detector):
             words, numbers = self._customer_details(doc, turn, brand)
             if not words and not numbers:
                 continue
+            frames = [s for s, _ in doc.hits("acknowledgement_frame", turn)]
             best: tuple[int, tuple[int, int]] | None = None
             for start, end in turn.sentences:
                 if self._is_pointer(doc, turn, start, end):
@@ -101,7 +105,9 @@ class SpecificAcknowledgement(Detector):
                 shared = len(content_stems(sentence, stop) & words)
                 if numbers:
                     shared += len(codes(sentence) & numbers)
-                if shared >= MIN_SHARED_WORDS and (best is None or shared > best[0]):
+                framed = any(start <= f < end for f in frames)
+                needed = MIN_SHARED_WORDS_FRAMED if framed else MIN_SHARED_WORDS
+                if shared >= needed and (best is None or shared > best[0]):
                     best = (shared, (start, end))
             cue = self._references(doc, turn)
             if best is not None:
