@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,9 +62,33 @@ FEATURES: tuple[str, ...] = (
     "final_words",
     "reply_overlap",
     "slug_words",
+    "article_link",
+    "bare_page_link",
 )
 
 _CAP = 3.0
+#: The web-archive prefix some exports wrap around links; the shape is judged on the original URL.
+_ARCHIVE = re.compile(r"^https?\s?:\s?//web\.archive\.org/web/\d+/", re.IGNORECASE)
+#: A numbered help article: ``/answer/6013276``, ``/HT201419``, ``/document/c04745752``, ``/articles/2005257``.
+_ARTICLE_ID = re.compile(r"/(?:ht|sln|kb|c)?\d{4,}|/answer/\d+", re.IGNORECASE)
+
+
+def link_shape(url: str) -> str | None:
+    """``article_link`` for a numbered help article, ``bare_page_link`` for a short page with no number
+    (a site's home, locator, plans or download page), else ``None``.
+
+    Why: LABELS.md separates "a help article for exactly the question" (resolved) from "a generic help
+    centre or another team's page" (deflected). Many article links carry no readable slug to compare
+    with the question (``/HT201419``), but their shape still tells an article from a landing page.
+    """
+    url = _ARCHIVE.sub("", url)
+    if _ARTICLE_ID.search(url):
+        return "article_link"
+    parts = url.split("/", 3)
+    path = parts[3] if len(parts) > 3 else ""
+    if path.count("/") <= 1 and not any(c.isdigit() for c in path):
+        return "bare_page_link"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,4 +197,8 @@ def feature_vector(doc: ConversationArtifacts, f, cascade_label: str) -> np.ndar
     asked = doc.customer_tokens_before(final.index)
     values["reply_overlap"] = _cap(len(final.tokens & asked))
     values["slug_words"] = _cap(max((len(link_words(final, span)) for span in final.links), default=0))
+    for start, end in final.links:
+        shape = link_shape(final.text[start:end])
+        if shape is not None:
+            values[shape] = 1.0
     return np.array([values[name] for name in FEATURES])

@@ -3,6 +3,7 @@ import pytest
 from analyze.conversation_builder import conversation
 from fixfirst.analyze import build_artifacts, classify_outcome, load_lexicon
 from fixfirst.analyze.outcome import cascade, read_features
+from fixfirst.analyze.outcome_model import link_shape
 
 CASES = [
     # resolved: fix done, or the specific answer / article with the step to take
@@ -181,3 +182,18 @@ def test_dm_open_offer_after_an_answer_is_not_a_private_move() -> None:
         )
     )
     assert verdict.label.value == "resolved"
+
+
+@pytest.mark.parametrize(
+    ("url", "shape"),
+    [
+        ("https://support.example.com/en-us/HT201419", "article_link"),
+        ("https://web.archive.org/web/20200401/https://support.example.com/youtube/answer/6013276", "article_link"),
+        ("https://support.example.com/in-en/document/c04745752", "article_link"),
+        ("https://www.example.com/locator", "bare_page_link"),
+        ("https://help.example.com/download-install.html", "bare_page_link"),
+        ("https://www.example.com/support/account/pay-your-bill", None),
+    ],
+)
+def test_link_shape_tells_a_numbered_article_from_a_landing_page(url: str, shape: str | None) -> None:
+    assert link_shape(url) == shape
