@@ -64,6 +64,7 @@ FEATURES: tuple[str, ...] = (
     "slug_words",
     "article_link",
     "bare_page_link",
+    "question_marks",
 )
 
 _CAP = 3.0
@@ -197,6 +198,11 @@ def feature_vector(doc: ConversationArtifacts, f, cascade_label: str) -> np.ndar
     asked = doc.customer_tokens_before(final.index)
     values["reply_overlap"] = _cap(len(final.tokens & asked))
     values["slug_words"] = _cap(max((len(link_words(final, span)) for span in final.links), default=0))
+    # questions the final reply still asks the customer (outside links): the diagnosis is not finished
+    prose = final.text
+    for start, end in reversed(final.links):
+        prose = prose[:start] + prose[end:]
+    values["question_marks"] = _cap(prose.count("?"))
     for start, end in final.links:
         shape = link_shape(final.text[start:end])
         if shape is not None:

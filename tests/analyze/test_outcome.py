@@ -3,7 +3,7 @@ import pytest
 from analyze.conversation_builder import conversation
 from fixfirst.analyze import build_artifacts, classify_outcome, load_lexicon
 from fixfirst.analyze.outcome import cascade, read_features
-from fixfirst.analyze.outcome_model import link_shape
+from fixfirst.analyze.outcome_model import FEATURES, feature_vector, link_shape
 
 CASES = [
     # resolved: fix done, or the specific answer / article with the step to take
@@ -197,3 +197,24 @@ def test_dm_open_offer_after_an_answer_is_not_a_private_move() -> None:
 )
 def test_link_shape_tells_a_numbered_article_from_a_landing_page(url: str, shape: str | None) -> None:
     assert link_shape(url) == shape
+
+
+def _features(*turns: tuple[str, str]) -> dict[str, float]:
+    doc = build_artifacts(conversation(*turns), load_lexicon())
+    f = read_features(doc)
+    return dict(zip(FEATURES, feature_vector(doc, f, cascade(doc, f)[0].label.value), strict=True))
+
+
+def test_questions_still_asked_count_outside_links_only() -> None:
+    still_asking = _features(
+        ("c", "My songs show the wrong artist"),
+        ("a", "Do they appear correctly in iTunes? Do you sync via USB? See https://example.com/music?topic=sync"),
+    )
+    assert still_asking["question_marks"] == 2.0
+    assert still_asking["article_link"] == 0.0 and still_asking["bare_page_link"] == 1.0
+    answered = _features(
+        ("c", "Does liking an album follow the artist?"),
+        ("a", "Liking an album won't follow the artist: https://example.com/help/answer/123456?hl=en"),
+    )
+    assert answered["question_marks"] == 0.0
+    assert answered["article_link"] == 1.0
