@@ -43,7 +43,9 @@ def read_twitter_care(path: Path) -> Iterator[Conversation]:
                 Turn(index=i, role=Role(t["role"]), author=t.get("author"), text=t["text"])
                 for i, t in enumerate(record["turns"])
             )
-            yield Conversation(id=record["id"], channel=record.get("channel", "twitter"), turns=turns)
+            yield Conversation(
+                id=record["id"], channel=record.get("channel", "twitter"), company=record.get("company"), turns=turns
+            )
 
 
 def read_uss(path: Path) -> Iterator[tuple[Conversation, float]]:

@@ -208,8 +208,48 @@ class ConversationArtifacts:
         return self.segment_of(turn, a) == self.segment_of(turn, b)
 
 
+#: Support-desk affixes around a brand's name in its handles (AskeBay, hulu_support, SpotifyCares).
+_DESK_AFFIX = re.compile(r"^(?:ask|team|hey)_?|_?(?:support|help|helps|cares?|service|team|uk|us|in|news)$")
+#: Shortest brand name compared (shorter cores such as "hp" would match unrelated handles).
+MIN_BRAND_CORE = 4
+
+
+def brand_cores(conversation: Conversation) -> frozenset[str]:
+    """The brand names behind the company's and its agents' handles, support affixes removed."""
+    handles = {t.author for t in conversation.turns if t.role is Role.AGENT and t.author}
+    if conversation.company:
+        handles.add(conversation.company)
+    cores = {_DESK_AFFIX.sub("", _DESK_AFFIX.sub("", h.lower())) for h in handles}
+    return frozenset(c for c in cores if len(c) >= MIN_BRAND_CORE)
+
+
+def is_brand_account(author: str, cores: frozenset[str]) -> bool:
+    """``hulu`` in a @hulu_support thread, ``DropboxBusiness`` in a @DropboxSupport one: the same brand."""
+    name = author.lower()
+    return any(name.startswith(core) for core in cores)
+
+
+def speaking_roles(conversation: Conversation) -> tuple[Role, ...]:
+    """The role each turn is read with: a "customer" turn posted by a brand account is context.
+
+    Why: social threads arrive with every non-agent post marked ``customer``, including the brand's
+    own post the customer replied under (@hulu above @hulu_support's reply) or a sibling account
+    (@DropboxBusiness in a @DropboxSupport thread). LABELS.md judges the customer's words ("first
+    customer turn" for sentiment, what *they* said they tried); a brand's announcement is neither.
+    """
+    cores = brand_cores(conversation)
+    return tuple(
+        Role.SYSTEM if t.role is Role.CUSTOMER and t.author and is_brand_account(t.author, cores) else t.role
+        for t in conversation.turns
+    )
+
+
 def build_artifacts(conversation: Conversation, lexicon: Lexicon) -> ConversationArtifacts:
     """Read a conversation once: sentences, clauses, links, quotes, content tokens, lexicon hits."""
     stop = lexicon.get("generic_words").words
-    turns = tuple(_turn_artifacts(t.index, t.role, t.text, lexicon, stop) for t in conversation.turns)
+    roles = speaking_roles(conversation)
+    turns = tuple(
+        _turn_artifacts(t.index, role, t.text, lexicon, stop)
+        for t, role in zip(conversation.turns, roles, strict=True)
+    )
     return ConversationArtifacts(conversation=conversation, lexicon=lexicon, turns=turns)

@@ -66,7 +66,8 @@ def read_labelled(labels: Path, conversations: Path) -> list[tuple[Conversation,
                 Turn(index=i, role=Role(t["role"]), author=t.get("author"), text=t["text"])
                 for i, t in enumerate(record["turns"])
             )
-            out.append((Conversation(id=record["id"], turns=turns), gold[record["id"]]))
+            conversation = Conversation(id=record["id"], company=record.get("company"), turns=turns)
+            out.append((conversation, gold[record["id"]]))
     return out
 
 
