@@ -291,8 +291,13 @@ def classify_outcome(doc: ConversationArtifacts) -> OutcomeVerdict:
     return _learned_verdict(label, confidence, doc, f)
 
 
-#: Cascade rules that decide on their own (the model is not consulted).
-DECISIVE_RULES = frozenset({"customer_confirms", "customer_still", "fix", "dated_commitment", "scripted_steps"})
+#: Cascade rules that decide on their own (the model is not consulted). ``commitment`` is among them
+#: because the dev labels hold no owned follow-up at all: a learned weighting would never choose a
+#: label it has not seen, so a first-person promise ("I've escalated this and will update you") would
+#: be overruled into whatever the other cues suggest.
+DECISIVE_RULES = frozenset(
+    {"customer_confirms", "customer_still", "fix", "dated_commitment", "commitment", "scripted_steps"}
+)
 
 _LEARNED_EXPLANATION = {
     Outcome.RESOLVED: "The reply gives the specific answer or the article for this question.",

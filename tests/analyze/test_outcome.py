@@ -64,6 +64,14 @@ CASES = [
             ),
         ],
     ),
+    # owned_followup: a first-person promise decides even without a date (the learned step never saw one)
+    (
+        "owned_followup",
+        [
+            ("c", "My internet keeps dropping every evening"),
+            ("a", "I will call you back once the engineer has checked the line."),
+        ],
+    ),
     # owned_followup: a concrete first-person next step with a time
     (
         "owned_followup",
