@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from fixfirst.analyze.lexicon import Lexicon
+from fixfirst.analyze.lexicon import CompiledCategory, Lexicon
 from fixfirst.model import Conversation, OutcomeVerdict, Role
 
 #: Names of what artifacts provide; detectors list the ones they use in ``requires``.
@@ -92,7 +92,8 @@ def _segments(text: str, breaker: re.Pattern[str], protect: tuple[Span, ...]) ->
     spans: list[Span] = []
     start = 0
     for match in breaker.finditer(text):
-        if _in_any(match.start(), protect):
+        # Most turns have no link: skip the span test then (it is the hot path of the engine).
+        if protect and _in_any(match.start(), protect):
             continue
         if match.start() > start:
             spans.append((start, match.start()))
@@ -110,6 +111,30 @@ def lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def _category_hits(
+    category: CompiledCategory, lowered: str, links: tuple[Span, ...], quotes: tuple[Span, ...]
+) -> tuple[Span, ...]:
+    """Non-empty matches of one category that start in the right place (a link or prose, never a quote)."""
+    assert category.regex is not None
+    if not links and not quotes:
+        # Fast path for most turns: no span can exclude a match, only link-only categories miss.
+        if category.in_links:
+            return ()
+        return tuple(span for span in map(re.Match.span, category.regex.finditer(lowered)) if span[0] != span[1])
+    found = []
+    for match in category.regex.finditer(lowered):
+        start, end = match.span()
+        if end == start:
+            continue
+        inside_link = _in_any(start, links)
+        if inside_link != category.in_links:
+            continue
+        if _in_any(start, quotes):
+            continue
+        found.append((start, end))
+    return tuple(found)
+
+
 def _turn_artifacts(
     index: int, role: Role, text: str, lexicon: Lexicon, stop: frozenset[str]
 ) -> TurnArtifacts:
@@ -119,23 +144,12 @@ def _turn_artifacts(
     tokens = content_stems(text, stop)
     hits: dict[str, tuple[Span, ...]] = {}
     side = "agent" if role is Role.AGENT else "customer" if role is Role.CUSTOMER else "other"
-    for category in lexicon.pattern_categories(side):
-        assert category.regex is not None
-        if category.gate is not None and category.gate.search(lowered) is None:
-            continue
-        found = []
-        for match in category.regex.finditer(lowered):
-            start, end = match.span()
-            if end == start:
-                continue
-            inside_link = _in_any(start, links)
-            if inside_link != category.in_links:
-                continue
-            if _in_any(start, quotes):
-                continue
-            found.append((start, end))
+    # One scan over every category's literal strings picks the categories that can match here; the
+    # rest would find nothing, so the hits (and their order) are those of running each one in turn.
+    for category in lexicon.prefilter(side).candidates(lowered):
+        found = _category_hits(category, lowered, links, quotes)
         if found:
-            hits[category.name] = tuple(found)
+            hits[category.name] = found
     return TurnArtifacts(
         index=index,
         role=role,
