@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fixfirst.analyze.lexicon import CompiledCategory, Lexicon
 from fixfirst.model import Conversation, OutcomeVerdict, Role
@@ -39,9 +40,11 @@ _WORD = re.compile(r"[a-z][a-z0-9']{3,}")
 _SUFFIXES = ("ing", "ies", "es", "ed", "'s", "s")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem: common inflection stripped, then the first six letters ("suspended" and "suspension"
-    meet, and so do "crash" and "crashes"); cheap and deterministic, no language model needed.
+    meet, and so do "crash" and "crashes"); cheap and deterministic, no language model needed. Cached:
+    a support corpus repeats the same few thousand words, and the cache is bounded.
     """
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
