@@ -18,7 +18,7 @@ import numpy as np
 
 from fixfirst.analyze.artifacts import ConversationArtifacts, Span, TurnArtifacts, stem
 from fixfirst.analyze.detectors.scripted_troubleshooting import ScriptedTroubleshooting
-from fixfirst.analyze.outcome_model import feature_vector, load_outcome_model
+from fixfirst.analyze.outcome_model import feature_vector, is_help_centre_home, load_outcome_model
 from fixfirst.model import Evidence, Outcome, OutcomeVerdict
 
 NAME = "outcome.v1"
@@ -71,7 +71,12 @@ _PERSISTENCE_IF = re.compile(
 )
 #: "DM us anytime if we can help" - an open offer, not a move of this case.
 _OPEN_OFFER = re.compile(r"(?<!\w)(?:any ?time|if (?:you|we) (?:need|can|have|ever))(?!\w)", re.IGNORECASE)
-_DM = re.compile(r"(?<!\w)(?:dm|dms|direct message|private message)(?!\w)", re.IGNORECASE)
+#: A private channel to the company itself ("DM us", "send us an email"): a move on its own, even
+#: without "we'll look into it" - LABELS.md names DM and e-mail as the private channels. A ticket form
+#: or "contact us" still needs the company to say it will act, else it is a hand-off.
+_DIRECT_CHANNEL = re.compile(
+    r"(?<!\w)(?:dm|dms|direct message|private message|send us an? e-?mail|e-?mail us)(?!\w)", re.IGNORECASE
+)
 _URL_WORD = re.compile(r"[a-z]{4,}")
 #: Slug words a link must share with the customer's words to be "the article for exactly this question".
 SPECIFIC_LINK_WORDS = 2
@@ -183,6 +188,8 @@ def link_words(turn: TurnArtifacts, span: Span) -> frozenset[str]:
 
 
 def _link_kind(doc: ConversationArtifacts, turn: TurnArtifacts, span: Span) -> str | None:
+    if is_help_centre_home(turn.text[span[0] : span[1]]):
+        return "generic_link"
     for category in ("announcement_link", "generic_link"):
         for start, _ in doc.hits(category, turn):
             if span[0] <= start < span[1]:
@@ -219,7 +226,7 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
     private = _collect(doc, "private_channel", final, main_only=True)
     private = [(t, s) for t, s in private if not is_open_offer(doc, t, s)]
     will_act = doc.has("company_will_act", final)
-    features.private = [(t, s) for t, s in private if will_act or _DM.search(t.text, s[0], s[1])]
+    features.private = [(t, s) for t, s in private if will_act or _DIRECT_CHANNEL.search(t.text, s[0], s[1])]
     features.handoff = _collect(doc, "other_team", final, main_only=True)
     features.told_elsewhere = bool(features.handoff)
     asked = doc.customer_tokens_before(final.index)

@@ -92,6 +92,29 @@ def link_shape(url: str) -> str | None:
     return None
 
 
+#: Path segments that name no page: a locale ("en-us", "us", "en_gb") or a help-centre root ("hc").
+_NO_PAGE_SEGMENT = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2})?|hc|home|index\.html?)?$", re.IGNORECASE)
+#: A help centre: ``help.minecraft.net``, ``support.google.com``, ``helpx.adobe.com``, ``www.x.com/help``.
+_HELP_HOST = re.compile(r"^(?:help|helpx|support|care|faq)\.", re.IGNORECASE)
+_HELP_SEGMENT = re.compile(r"^(?:help|support|faqs?|help-?cent(?:er|re))$", re.IGNORECASE)
+
+
+def is_help_centre_home(url: str) -> bool:
+    """True for the front page of a help centre (``https://help.minecraft.net/hc/en-us``, ``support.x.com``).
+
+    Why: LABELS.md counts "a link to a generic help centre" as a deflection; the help centre's front page,
+    with or without a locale, is the most generic page it has, whatever the question was. A company's
+    own home page (``www.southwest.com`` to check a flight) is not a help centre and is left alone.
+    """
+    parts = _ARCHIVE.sub("", url).split("?", 1)[0].split("#", 1)[0].split("/")
+    host = parts[2] if len(parts) > 2 else ""
+    path = [segment.rstrip(".,;:!)") for segment in parts[3:]]
+    pages = [segment for segment in path if not _NO_PAGE_SEGMENT.match(segment)]
+    if _HELP_HOST.match(host.removeprefix("www.")):
+        return not pages
+    return len(pages) == 1 and _HELP_SEGMENT.match(pages[0]) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class OutcomeModel:
     """Weights of a multinomial logistic regression: one row per outcome label, plus bias."""

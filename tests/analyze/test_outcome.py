@@ -3,7 +3,7 @@ import pytest
 from analyze.conversation_builder import conversation
 from fixfirst.analyze import build_artifacts, classify_outcome, load_lexicon
 from fixfirst.analyze.outcome import cascade, read_features
-from fixfirst.analyze.outcome_model import FEATURES, feature_vector, link_shape
+from fixfirst.analyze.outcome_model import FEATURES, feature_vector, is_help_centre_home, link_shape
 
 CASES = [
     # resolved: fix done, or the specific answer / article with the step to take
@@ -226,3 +226,59 @@ def test_questions_still_asked_count_outside_links_only() -> None:
     )
     assert answered["question_marks"] == 0.0
     assert answered["article_link"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # LABELS.md names e-mail as a private channel: "send us an email" needs no "we'll look into it"
+        "Please send us an email at https://help.example.com/hc/en-us/requests/new Remember to attach your order ID.",
+        # "so we may assist you one-on-one": the company itself takes the case privately
+        "Please create a support ticket so we may assist you one-on-one. https://support.example.com/categories",
+        "Please follow this link so that we can help you one-on-one: https://support.example.com/categories/2001",
+        "Please go here so that we may help resolve your issue: https://support.example.com/categories/2001?step=2",
+    ],
+)
+def test_request_to_continue_privately_with_the_company_is_moved_private(reply: str) -> None:
+    verdict = _outcome(("c", "I bought the bundle two days ago and never got the money in game."), ("a", reply))
+    assert verdict.label.value == "moved_private"
+    assert _rule(("c", "I bought the bundle two days ago and never got the money in game."), ("a", reply)) == "private"
+
+
+def test_one_on_one_support_of_another_team_stays_a_hand_off() -> None:
+    verdict = _outcome(
+        ("c", "Is there a keyboard shortcut to jump to the next comment?"),
+        (
+            "a",
+            "It looks like one-on-one support will be able to help you best. Please head here "
+            "(https://helpx.example.com/support.html) and select the chat button.",
+        ),
+    )
+    assert verdict.label.value == "deflected"
+
+
+@pytest.mark.parametrize(
+    ("url", "home"),
+    [
+        ("https://web.archive.org/web/20200405031915/https://help.example.net/hc/en-us", True),
+        ("https://support.example.com", True),
+        ("https://www.example.com/en-us/help/", True),
+        ("https://support.example.com/youtube/answer/2802168", False),
+        ("https://help.example.com/s/contactsupport", False),
+        # a company's own home page or locator is where the customer acts, not a help centre
+        ("https://www.example.com", False),
+        ("https://locator.example.com/?locale=en_US", False),
+    ],
+)
+def test_help_centre_front_page(url: str, home: bool) -> None:
+    assert is_help_centre_home(url) is home
+
+
+def test_help_centre_front_page_is_a_deflection() -> None:
+    """LABELS.md: "a link to a generic help centre ... with nobody owning the result, is `deflected`"."""
+    verdict = _outcome(
+        ("c", "The game keeps crashing after the update on Windows 10, any help?"),
+        ("a", "For technical help, please visit our Help site https://help.example.net/hc/en-us ^JS"),
+    )
+    assert verdict.label.value == "deflected"
+    assert [e.text for e in verdict.evidence] == ["https://help.example.net/hc/en-us"]

@@ -75,6 +75,17 @@ V2_CASES = [
         "Have you already tried recovering your account using the steps here: https://example.com/recovery",
         [(1, "recovering your account")],
     ),
+    # the same, said as "it won't let me" or with Twitter spelling ("tryed everything")
+    (
+        "You don't even let me recover my own account.",
+        "Have you already tried recovering your account using the steps here: https://example.com/recovery",
+        [(1, "recovering your account")],
+    ),
+    (
+        "Lost my phone, I tryed everything on the account page.",
+        "Have you already tried recovering your account using the steps here: https://example.com/recovery",
+        [(1, "recovering your account")],
+    ),
     # ... is not the same as sending it to someone asking how to recover (a fitting first step)
     (
         "How do I recover my account? I lost my phone.",
