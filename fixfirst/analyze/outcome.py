@@ -52,6 +52,7 @@ REQUIRES = frozenset(
         "lexicon:customer_frustration",
         "lexicon:customer_tried",
         "lexicon:followup_expected",
+        "lexicon:customer_asks_contact",
     }
 )
 
@@ -244,7 +245,15 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
             features.link_overlap = max(features.link_overlap, overlap)
         elif not is_conditional(doc, final, span[0]):
             features.plain_link.append((final, span))
-    features.answer = _collect(doc, "answer", final)
+    # "You can submit a ticket at <form>" describes the hand-off, not an answer - unless the customer
+    # asked how to reach the company, when the contact page is exactly what they asked for.
+    asked_for_contact = any(doc.has("customer_asks_contact", t) for t in doc.turns[: final.index])
+    generic_pages = [] if asked_for_contact else [span for _, span in features.handoff if span in final.links]
+    features.answer = [
+        (turn, span)
+        for turn, span in _collect(doc, "answer", final)
+        if not any(doc.in_same_sentence(final, span[0], page[0]) for page in generic_pages)
+    ]
     features.weak = _collect(doc, "tentative_help", final)
     features.question = _collect(doc, "info_request", final, main_only=True)
     features.scripted_steps = [

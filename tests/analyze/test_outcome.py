@@ -237,6 +237,8 @@ def test_questions_still_asked_count_outside_links_only() -> None:
         "Please create a support ticket so we may assist you one-on-one. https://support.example.com/categories",
         "Please follow this link so that we can help you one-on-one: https://support.example.com/categories/2001",
         "Please go here so that we may help resolve your issue: https://support.example.com/categories/2001?step=2",
+        "Sorry for the delay! Can you pls share a few details here so that we can reach out asap: "
+        "https://support.example.com/hc/en-us/requests/new",
     ],
 )
 def test_request_to_continue_privately_with_the_company_is_moved_private(reply: str) -> None:
@@ -282,3 +284,14 @@ def test_help_centre_front_page_is_a_deflection() -> None:
     )
     assert verdict.label.value == "deflected"
     assert [e.text for e in verdict.evidence] == ["https://help.example.net/hc/en-us"]
+
+
+def test_how_to_use_a_ticket_form_is_a_hand_off_unless_the_customer_asked_for_one() -> None:
+    """"You can submit a ticket at <form>" describes the hand-off, it does not answer a problem; it does
+    answer "how do I open a ticket?"."""
+    reply = ("a", "You can submit a ticket at: https://support.example.com/categories Please include your account ID.")
+    problem = _outcome(("c", "I traded in my office and never got the money back, lost 1.1 million."), reply)
+    assert problem.label.value == "deflected"
+    assert [e.text for e in problem.evidence] == ["https://support.example.com/categories"]
+    asked = _outcome(("c", "Hello, how do I create a support ticket about my game?"), reply)
+    assert asked.label.value == "resolved"
