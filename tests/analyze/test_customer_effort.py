@@ -20,6 +20,11 @@ CASES = [
     ("It is in my account settings somewhere.", []),
     # a long wait alone is frustration (sentiment), not effort: nothing was chased or repeated
     ("Where is my order?? It's been 2 weeks", []),
+    # retrying a step on their own, or a problem coming back, is not repeating anything to the company
+    ("I restarted my game multiple times and nothing happens.", []),
+    ("Please respond so I can play again.", []),
+    # ... telling the company over and over is
+    ("It was reported to y'all on the forums numerous times.", [(0, "reported to y'all on the forums numerous times")]),
 ]
 
 
