@@ -158,6 +158,7 @@ class OutcomeFeatures:
     link_overlap: int = 0
     plain_link: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
     told_elsewhere: bool = False
+    asked_for_contact: bool = False
     earlier_refusal: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
     working: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
     weak: list[tuple[TurnArtifacts, Span]] = field(default_factory=list)
@@ -247,8 +248,8 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
             features.plain_link.append((final, span))
     # "You can submit a ticket at <form>" describes the hand-off, not an answer - unless the customer
     # asked how to reach the company, when the contact page is exactly what they asked for.
-    asked_for_contact = any(doc.has("customer_asks_contact", t) for t in doc.turns[: final.index])
-    generic_pages = [] if asked_for_contact else [span for _, span in features.handoff if span in final.links]
+    features.asked_for_contact = any(doc.has("customer_asks_contact", t) for t in doc.turns[: final.index])
+    generic_pages = [] if features.asked_for_contact else [s for _, s in features.handoff if s in final.links]
     features.answer = [
         (turn, span)
         for turn, span in _collect(doc, "answer", final)
@@ -349,7 +350,7 @@ def allowed_labels(doc: ConversationArtifacts, f: OutcomeFeatures) -> frozenset[
     final = doc.last_agent
     assert final is not None
     allowed = {Outcome.UNRESOLVED.value}
-    if f.specific_link or f.answer or f.plain_link:
+    if f.specific_link or f.answer or f.plain_link or (f.asked_for_contact and f.handoff):
         allowed.add(Outcome.RESOLVED.value)
     if real_handoffs(doc, final) or f.handoff or f.plain_link:
         allowed.add(Outcome.DEFLECTED.value)
@@ -416,6 +417,13 @@ def cascade(doc: ConversationArtifacts, f: OutcomeFeatures) -> tuple[OutcomeVerd
         return _verdict(
             Outcome.OWNED_FOLLOWUP, 0.55, f.commitment, "The agent personally commits to a next step."
         ), "commitment"
+    if f.asked_for_contact and f.handoff:
+        return _verdict(
+            Outcome.RESOLVED,
+            0.6,
+            f.handoff,
+            "The customer asked how to reach the company and the reply gives exactly that route.",
+        ), "contact_asked"
     if f.told_elsewhere:
         return _verdict(
             Outcome.DEFLECTED,

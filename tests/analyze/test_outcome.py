@@ -295,3 +295,14 @@ def test_how_to_use_a_ticket_form_is_a_hand_off_unless_the_customer_asked_for_on
     assert [e.text for e in problem.evidence] == ["https://support.example.com/categories"]
     asked = _outcome(("c", "Hello, how do I create a support ticket about my game?"), reply)
     assert asked.label.value == "resolved"
+
+
+def test_contact_route_the_customer_asked_for_is_the_answer() -> None:
+    """"Any phone number to chat with someone today?" is fully answered by the page listing the numbers."""
+    reply = ("a", "Hello, you can find all of our phone numbers here: https://www.example.com/contact-us ^Li")
+    question = ("c", "Any phone number avail to chat with someone today? Our site is down.")
+    assert _outcome(question, reply).label.value == "resolved"
+    assert _rule(question, reply) == "contact_asked"
+    # a customer giving their own e-mail address has not asked for a way in
+    problem = _outcome(("c", "My channel was suspended, please restore it. My e-mail address: me@example.com"), reply)
+    assert problem.label.value == "deflected"
