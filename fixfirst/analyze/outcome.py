@@ -70,6 +70,9 @@ _PERSISTENCE_IF = re.compile(
     r"[^.!?]{0,40}?(?:still|persists?|continues?|doesn't|does not|don't|didn't|not|no luck|no change)",
     re.IGNORECASE,
 )
+#: "If you think it happened in error, you can appeal": a condition the complaining customer already
+#: meets, so the sentence is the reply itself, not a fallback.
+_CASE_CONDITION = re.compile(r"^\W*(?:@\w+\s+)*(?:\W*(?:hi|hey|hello)\W+)?if you (?:believe|think|feel)", re.IGNORECASE)
 #: "DM us anytime if we can help" - an open offer, not a move of this case.
 _OPEN_OFFER = re.compile(r"(?<!\w)(?:any ?time|if (?:you|we) (?:need|can|have|ever))(?!\w)", re.IGNORECASE)
 #: A private channel to the company itself ("DM us", "send us an email"): a move on its own, even
@@ -171,10 +174,15 @@ class OutcomeFeatures:
 
 
 def is_conditional(doc: ConversationArtifacts, turn: TurnArtifacts, start: int) -> bool:
-    """True when the span sits in an "if it still happens, ..." fallback rather than the main reply."""
+    """True when the span sits in an "if it still happens, ..." fallback rather than the main reply
+    (but not in "if you think it was a mistake, ...", which speaks to the customer's own complaint)."""
     sentence_start, sentence_end = doc.segment_of(turn, start)
     sentence = turn.text[sentence_start:sentence_end]
-    return bool(_CONDITIONAL_OPENING.match(sentence) or _PERSISTENCE_IF.search(sentence))
+    if _PERSISTENCE_IF.search(sentence):
+        return True
+    if _CONDITIONAL_OPENING.match(sentence):
+        return not _CASE_CONDITION.search(sentence)
+    return False
 
 
 def is_open_offer(doc: ConversationArtifacts, turn: TurnArtifacts, span: Span) -> bool:

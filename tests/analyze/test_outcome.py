@@ -306,3 +306,19 @@ def test_contact_route_the_customer_asked_for_is_the_answer() -> None:
     # a customer giving their own e-mail address has not asked for a way in
     problem = _outcome(("c", "My channel was suspended, please restore it. My e-mail address: me@example.com"), reply)
     assert problem.label.value == "deflected"
+
+
+def test_condition_the_complaining_customer_already_meets_is_the_reply_not_a_fallback() -> None:
+    """"If you think it happened in error, you can appeal" to someone protesting a ban is a hand-off to
+    the appeal process; "if it still happens, you can appeal" after an answer is only a fallback."""
+    ban = ("c", "You deleted my channel for no reason!! I only watch videos on it.")
+    main = ("a", "If you think it happened in error, you can always appeal: https://support.example.com/appeals")
+    verdict = _outcome(ban, main)
+    assert verdict.label.value == "deflected"
+    assert any("appeal" in e.text for e in verdict.evidence)
+    fallback = (
+        "a",
+        "Channels are reviewed within 2 days. If it still happens after that, you can appeal: "
+        "https://support.example.com/appeals",
+    )
+    assert _outcome(ban, fallback).label.value != "deflected"
