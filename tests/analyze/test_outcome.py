@@ -322,3 +322,22 @@ def test_condition_the_complaining_customer_already_meets_is_the_reply_not_a_fal
         "https://support.example.com/appeals",
     )
     assert _outcome(ban, fallback).label.value != "deflected"
+
+
+@pytest.mark.parametrize(
+    ("request_line", "evidence"),
+    [
+        ("What's the product and serial number of your computer.", "What's the"),
+        ("Share the serial number of your laptop to check if it is eligible.", "Share the serial number"),
+    ],
+)
+def test_request_for_the_customers_details_leaves_the_case_open(request_line: str, evidence: str) -> None:
+    """The agent still needs details before it can answer: neither fixed nor refused (LABELS.md unresolved)."""
+    turns = (
+        ("c", "How do I get the latest driver for the Windows 10 update on my HP laptop?"),
+        ("a", f"I'd like to help. {request_line} How to find it: https://support.example.com/document/c03754824"),
+    )
+    verdict = _outcome(*turns)
+    assert verdict.label.value == "unresolved"
+    assert _rule(*turns) == "question"
+    assert any(e.text.startswith(evidence) for e in verdict.evidence)
