@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fixfirst.analyze.artifacts import ConversationArtifacts, Span, TurnArtifacts, stem
+from fixfirst.analyze.artifacts import ConversationArtifacts, Span, TurnArtifacts, content_stems, stem
 from fixfirst.analyze.detectors.scripted_troubleshooting import ScriptedTroubleshooting
 from fixfirst.analyze.outcome_model import feature_vector, is_help_centre_home, load_outcome_model
 from fixfirst.model import Evidence, Outcome, OutcomeVerdict
@@ -181,8 +181,20 @@ def is_conditional(doc: ConversationArtifacts, turn: TurnArtifacts, start: int) 
     if _PERSISTENCE_IF.search(sentence):
         return True
     if _CONDITIONAL_OPENING.match(sentence):
-        return not _CASE_CONDITION.search(sentence)
+        return not (_CASE_CONDITION.search(sentence) or _restates_the_case(doc, turn, sentence))
     return False
+
+
+#: Customer words an "if ..." clause must repeat to be the customer's own situation, not a fallback.
+CASE_WORDS = 2
+
+
+def _restates_the_case(doc: ConversationArtifacts, turn: TurnArtifacts, sentence: str) -> bool:
+    """"If you're unable to sign in and have forgotten your password, ..." to a customer who said just
+    that: the condition is already met, so the sentence is the reply itself."""
+    condition = sentence.split(",", 1)[0]
+    stop = doc.lexicon.get("generic_words").words
+    return len(content_stems(condition, stop) & doc.customer_tokens_before(turn.index)) >= CASE_WORDS
 
 
 def is_open_offer(doc: ConversationArtifacts, turn: TurnArtifacts, span: Span) -> bool:

@@ -2,7 +2,7 @@ import pytest
 
 from analyze.conversation_builder import conversation
 from fixfirst.analyze import build_artifacts, classify_outcome, load_lexicon
-from fixfirst.analyze.outcome import cascade, read_features
+from fixfirst.analyze.outcome import cascade, is_conditional, read_features
 from fixfirst.analyze.outcome_model import FEATURES, feature_vector, is_help_centre_home, link_shape
 
 CASES = [
@@ -341,3 +341,32 @@ def test_request_for_the_customers_details_leaves_the_case_open(request_line: st
     assert verdict.label.value == "unresolved"
     assert _rule(*turns) == "question"
     assert any(e.text.startswith(evidence) for e in verdict.evidence)
+
+
+def test_condition_restating_the_customers_own_words_is_the_reply() -> None:
+    """"If you're unable to sign in and have forgotten your password, visit <article>" answers a customer
+    who said exactly that; the same "if" about something the customer never said stays a fallback."""
+    reply = (
+        "a",
+        "If you're unable to sign in and you have forgotten your password, please visit our account help page "
+        "for the recovery options: https://help.example.com/kb/account/SLN2051.html",
+    )
+    stuck = ("c", "Your site will not let me sign in to my email, and I forgot my password. How can I sign in?")
+    assert _outcome(stuck, reply).label.value == "resolved"
+    for customer, fallback in ((stuck, False), (("c", "Why does my inbox show adverts between my messages?"), True)):
+        doc = build_artifacts(conversation(customer, reply), load_lexicon())
+        assert is_conditional(doc, doc.turns[1], 0) is fallback
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        # the company has no such feature: a plain no
+        ("We currently don't have that feature yet. You can send us feedback here.", "clear_no"),
+        # the customer lacks funds: an explanation, nothing is refused
+        ("If it asks for a payment method it is because you don't have enough funds for the taxes.", "resolved"),
+    ],
+)
+def test_we_dont_have_is_a_no_you_dont_have_is_an_explanation(reply: str, expected: str) -> None:
+    verdict = _outcome(("c", "Why can't I buy the game with my wallet? Is it possible to see tax?"), ("a", reply))
+    assert (verdict.label.value == "clear_no") is (expected == "clear_no")

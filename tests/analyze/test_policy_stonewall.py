@@ -23,6 +23,20 @@ CASES = [
     ("Refund please", "I can't refund it, but I've credited you $20 for the trouble.", []),
     # policy that answers the question is not a wall
     ("Cancel my preorder?", "According to our policy you can request a refund within 14 days.", []),
+    # a no followed by something the customer can do instead is a clear no, not a wall
+    (
+        "Put the new season up for me please!",
+        "We currently don't have the streaming rights to the newest season. You may also be interested in "
+        "our live TV plan, where the network shows it.",
+        [],
+    ),
+    (
+        "Can analytics show which weekday gets most views?",
+        "We currently don't have that feature yet. We recommend sending your comments to our feedback tool.",
+        [],
+    ),
+    ("Can analytics show which weekday gets most views?", "We currently don't have that feature yet.",
+     [(1, "We currently don't have")]),
 ]
 
 
