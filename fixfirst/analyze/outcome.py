@@ -82,6 +82,9 @@ _DIRECT_CHANNEL = re.compile(
     r"(?<!\w)(?:dm|dms|direct message|private message|send us an? e-?mail|e-?mail us)(?!\w)", re.IGNORECASE
 )
 _URL_WORD = re.compile(r"[a-z]{4,}")
+#: A basic/general troubleshooting checklist article: "generic tips" (LABELS.md `unresolved`), whatever
+#: the problem; a troubleshooting article for one named problem ("connection troubleshooting") may fit it.
+_CHECKLIST_LINK = re.compile(r"(?:basic|general)[-_ ]troubleshoot", re.IGNORECASE)
 #: Slug words a link must share with the customer's words to be "the article for exactly this question".
 SPECIFIC_LINK_WORDS = 2
 #: With a hedge ("may help"), the article must match more closely to count as the answer.
@@ -253,10 +256,14 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
     features.told_elsewhere = bool(features.handoff)
     asked = doc.customer_tokens_before(final.index)
     features.working = _collect(doc, "working_on_it", final)
+    checklists = []
     for span in final.links:
         kind = _link_kind(doc, final, span)
         overlap = len(link_words(final, span) & asked)
-        if kind == "announcement_link":
+        if _CHECKLIST_LINK.search(final.text, span[0], span[1]):
+            checklists.append(span)
+            features.weak.append((final, span))
+        elif kind == "announcement_link":
             features.working.append((final, span))
         elif kind == "generic_link":
             if not is_conditional(doc, final, span[0]):
@@ -270,12 +277,13 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
     # asked how to reach the company, when the contact page is exactly what they asked for.
     features.asked_for_contact = any(doc.has("customer_asks_contact", t) for t in doc.turns[: final.index])
     generic_pages = [] if features.asked_for_contact else [s for _, s in features.handoff if s in final.links]
+    generic_pages += checklists
     features.answer = [
         (turn, span)
         for turn, span in _collect(doc, "answer", final)
         if not any(doc.in_same_sentence(final, span[0], page[0]) for page in generic_pages)
     ]
-    features.weak = _collect(doc, "tentative_help", final)
+    features.weak += _collect(doc, "tentative_help", final)
     features.question = _collect(doc, "info_request", final, main_only=True)
     features.scripted_steps = [
         (final, (finding.start, finding.end)) for finding in _SCRIPTED.detect(doc) if finding.turn == final.index

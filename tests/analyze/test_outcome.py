@@ -370,3 +370,19 @@ def test_condition_restating_the_customers_own_words_is_the_reply() -> None:
 def test_we_dont_have_is_a_no_you_dont_have_is_an_explanation(reply: str, expected: str) -> None:
     verdict = _outcome(("c", "Why can't I buy the game with my wallet? Is it possible to see tax?"), ("a", reply))
     assert (verdict.label.value == "clear_no") is (expected == "clear_no")
+
+
+def test_basic_troubleshooting_checklist_is_generic_tips_not_the_answer() -> None:
+    """LABELS.md: "generic tips" are `unresolved`; a basic/general troubleshooting checklist fits any problem.
+    A troubleshooting article for the named problem (connection errors) can still be the answer."""
+    customer = ("c", "After every 10 minutes online I keep getting an error and I can't pass the tutorial on Xbox.")
+    checklist = (
+        "a",
+        "Please try the steps outlined in this article to resolve your Xbox One issue: "
+        "https://support.example.com/articles/204233953/Basic-Troubleshooting-for-the-Xbox-One-Console",
+    )
+    verdict = _outcome(customer, checklist)
+    assert verdict.label.value == "unresolved"
+    assert any("Basic-Troubleshooting" in e.text for e in verdict.evidence)
+    features = _features(customer, checklist)
+    assert features["answer_cues"] == 0.0
