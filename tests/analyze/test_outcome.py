@@ -335,7 +335,11 @@ def test_request_for_the_customers_details_leaves_the_case_open(request_line: st
     """The agent still needs details before it can answer: neither fixed nor refused (LABELS.md unresolved)."""
     turns = (
         ("c", "How do I get the latest driver for the Windows 10 update on my HP laptop?"),
-        ("a", f"I'd like to help. {request_line} How to find it: https://support.example.com/document/c03754824"),
+        (
+            "a",
+            f"I'd like to help. {request_line} For details on how to locate your serial number, click the "
+            "following link: https://support.example.com/document/c03754824",
+        ),
     )
     verdict = _outcome(*turns)
     assert verdict.label.value == "unresolved"
