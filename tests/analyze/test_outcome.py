@@ -114,6 +114,17 @@ CASES = [
         "deflected",
         [("c", "Trackpad died"), ("a", "Please contact our phone support: https://example.com/contact-us")],
     ),
+    (
+        "deflected",
+        [
+            ("c", "Phishing page found, hosted on your servers: example-login[.]com"),
+            (
+                "a",
+                "To report that type of activity to the appropriate abuse team, please review "
+                "https://www.example.com/help/reporting-abuse-27154 ^CG",
+            ),
+        ],
+    ),
     # unresolved: generic tips / runaround / only questions
     ("unresolved", [("c", "Card declined"), ("a", "Sorry for the inconvenience, please try again later.")]),
     (
