@@ -53,6 +53,7 @@ REQUIRES = frozenset(
         "lexicon:customer_tried",
         "lexicon:followup_expected",
         "lexicon:customer_asks_contact",
+        "lexicon:generic_words",
     }
 )
 
@@ -85,6 +86,8 @@ _URL_WORD = re.compile(r"[a-z]{4,}")
 #: A basic/general troubleshooting checklist article: "generic tips" (LABELS.md `unresolved`), whatever
 #: the problem; a troubleshooting article for one named problem ("connection troubleshooting") may fit it.
 _CHECKLIST_LINK = re.compile(r"(?:basic|general)[-_ ]troubleshoot", re.IGNORECASE)
+#: Customer words an "if ..." clause must repeat to be the customer's own situation, not a fallback.
+CASE_WORDS = 2
 #: Slug words a link must share with the customer's words to be "the article for exactly this question".
 SPECIFIC_LINK_WORDS = 2
 #: With a hedge ("may help"), the article must match more closely to count as the answer.
@@ -186,10 +189,6 @@ def is_conditional(doc: ConversationArtifacts, turn: TurnArtifacts, start: int) 
     if _CONDITIONAL_OPENING.match(sentence):
         return not (_CASE_CONDITION.search(sentence) or _restates_the_case(doc, turn, sentence))
     return False
-
-
-#: Customer words an "if ..." clause must repeat to be the customer's own situation, not a fallback.
-CASE_WORDS = 2
 
 
 def _restates_the_case(doc: ConversationArtifacts, turn: TurnArtifacts, sentence: str) -> bool:
