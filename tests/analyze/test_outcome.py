@@ -135,6 +135,18 @@ CASES = [
         ],
     ),
     ("unresolved", [("c", "Hello? Anyone?")]),
+    # the company's general statement of what it is doing answers nobody's question
+    (
+        "unresolved",
+        [
+            ("c", "Will you close the lobbies of your branches to protect your employees?"),
+            (
+                "a",
+                "The health and safety of our customers and employees are our top priorities. Find out what "
+                "we're doing to help. https://www.example.com/jump/enterprise/response",
+            ),
+        ],
+    ),
     # customer says it still fails after the last reply
     (
         "unresolved",
