@@ -32,6 +32,17 @@ CASES = [
             ("a", "This type of bonus can take up to 72 hours to be applied."),
         ],
     ),
+    (
+        "resolved",
+        [
+            ("c", "My channel crossed 100K subscribers but I have no notification for the play button award"),
+            (
+                "a",
+                "It typically takes about a week for your redemption code to be ready. If you still don't have it, "
+                "reach out to the Creator Support team here: https://support.example.com/answer/3545535",
+            ),
+        ],
+    ),
     # promise and done in the same contact -> resolved
     (
         "resolved",
