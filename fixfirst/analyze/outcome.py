@@ -48,6 +48,7 @@ REQUIRES = frozenset(
         "lexicon:customer_still_broken",
         "lexicon:generic_step",
         "lexicon:troubleshooting_link",
+        "lexicon:checklist_link",
         "lexicon:customer_question",
         "lexicon:customer_frustration",
         "lexicon:customer_tried",
@@ -83,9 +84,6 @@ _DIRECT_CHANNEL = re.compile(
     r"(?<!\w)(?:dm|dms|direct message|private message|send us an? e-?mail|e-?mail us)(?!\w)", re.IGNORECASE
 )
 _URL_WORD = re.compile(r"[a-z]{4,}")
-#: A basic/general troubleshooting checklist article: "generic tips" (LABELS.md `unresolved`), whatever
-#: the problem; a troubleshooting article for one named problem ("connection troubleshooting") may fit it.
-_CHECKLIST_LINK = re.compile(r"(?:basic|general)[-_ ]troubleshoot", re.IGNORECASE)
 #: Customer words an "if ..." clause must repeat to be the customer's own situation, not a fallback.
 CASE_WORDS = 2
 #: Slug words a link must share with the customer's words to be "the article for exactly this question".
@@ -178,6 +176,11 @@ class OutcomeFeatures:
     has_alternative: bool = False
     deadline: bool = False
 
+    @property
+    def gives_asked_contact(self) -> bool:
+        """The customer asked how to reach the company and the reply points somewhere: that is the answer."""
+        return self.asked_for_contact and bool(self.handoff)
+
 
 def is_conditional(doc: ConversationArtifacts, turn: TurnArtifacts, start: int) -> bool:
     """True when the span sits in an "if it still happens, ..." fallback rather than the main reply
@@ -214,7 +217,7 @@ def link_words(turn: TurnArtifacts, span: Span) -> frozenset[str]:
 def _link_kind(doc: ConversationArtifacts, turn: TurnArtifacts, span: Span) -> str | None:
     if is_help_centre_home(turn.text[span[0] : span[1]]):
         return "generic_link"
-    for category in ("announcement_link", "generic_link"):
+    for category in ("checklist_link", "announcement_link", "generic_link"):
         for start, _ in doc.hits(category, turn):
             if span[0] <= start < span[1]:
                 return category
@@ -255,11 +258,14 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
     features.told_elsewhere = bool(features.handoff)
     asked = doc.customer_tokens_before(final.index)
     features.working = _collect(doc, "working_on_it", final)
-    checklists = []
+    # Links that only point somewhere (a form, a forum, a checklist): an answer cue in their sentence
+    # describes the pointer ("you can submit a ticket at <form>"), it does not answer the question.
+    generic_pages: list[Span] = []
+    checklists: list[Span] = []
     for span in final.links:
         kind = _link_kind(doc, final, span)
         overlap = len(link_words(final, span) & asked)
-        if _CHECKLIST_LINK.search(final.text, span[0], span[1]):
+        if kind == "checklist_link":
             checklists.append(span)
             features.weak.append((final, span))
         elif kind == "announcement_link":
@@ -267,20 +273,19 @@ def read_features(doc: ConversationArtifacts) -> OutcomeFeatures:
         elif kind == "generic_link":
             if not is_conditional(doc, final, span[0]):
                 features.handoff.append((final, span))
+                generic_pages.append(span)
         elif overlap >= SPECIFIC_LINK_WORDS:
             features.specific_link.append((final, span))
             features.link_overlap = max(features.link_overlap, overlap)
         elif not is_conditional(doc, final, span[0]):
             features.plain_link.append((final, span))
-    # "You can submit a ticket at <form>" describes the hand-off, not an answer - unless the customer
-    # asked how to reach the company, when the contact page is exactly what they asked for.
+    # ... unless the customer asked how to reach the company: then the contact page is the answer.
     features.asked_for_contact = any(doc.has("customer_asks_contact", t) for t in doc.turns[: final.index])
-    generic_pages = [] if features.asked_for_contact else [s for _, s in features.handoff if s in final.links]
-    generic_pages += checklists
+    pointers = checklists if features.asked_for_contact else generic_pages + checklists
     features.answer = [
         (turn, span)
         for turn, span in _collect(doc, "answer", final)
-        if not any(doc.in_same_sentence(final, span[0], page[0]) for page in generic_pages)
+        if not any(doc.in_same_sentence(final, span[0], page[0]) for page in pointers)
     ]
     features.weak += _collect(doc, "tentative_help", final)
     features.question = _collect(doc, "info_request", final, main_only=True)
@@ -377,7 +382,7 @@ def allowed_labels(doc: ConversationArtifacts, f: OutcomeFeatures) -> frozenset[
     final = doc.last_agent
     assert final is not None
     allowed = {Outcome.UNRESOLVED.value}
-    if f.specific_link or f.answer or f.plain_link or (f.asked_for_contact and f.handoff):
+    if f.specific_link or f.answer or f.plain_link or f.gives_asked_contact:
         allowed.add(Outcome.RESOLVED.value)
     if real_handoffs(doc, final) or f.handoff or f.plain_link:
         allowed.add(Outcome.DEFLECTED.value)
@@ -444,7 +449,7 @@ def cascade(doc: ConversationArtifacts, f: OutcomeFeatures) -> tuple[OutcomeVerd
         return _verdict(
             Outcome.OWNED_FOLLOWUP, 0.55, f.commitment, "The agent personally commits to a next step."
         ), "commitment"
-    if f.asked_for_contact and f.handoff:
+    if f.gives_asked_contact:
         return _verdict(
             Outcome.RESOLVED,
             0.6,
