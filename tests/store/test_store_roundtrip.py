@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from store_strategies import (
+    LONE_SURROGATES,
     any_text,
     conversations,
     load_sample,
@@ -61,7 +63,7 @@ def test_conversation_round_trip(store: Store, conversation: Conversation) -> No
 
 @ROUNDTRIP
 @given(conversation=conversations(text=any_text))
-def test_nul_and_lone_surrogates_become_replacement_characters(
+def test_nul_becomes_the_replacement_character(
     store: Store, conversation: Conversation
 ) -> None:
     def clean(text: str | None) -> str | None:
@@ -74,6 +76,13 @@ def test_nul_and_lone_surrogates_become_replacement_characters(
     assert [t.author for t in stored.turns] == [clean(t.author) for t in conversation.turns]
     assert stored.company == clean(conversation.company)
     assert stored.agent_ids == tuple(clean(a) for a in conversation.agent_ids)
+
+
+@pytest.mark.parametrize("surrogate", LONE_SURROGATES)
+def test_lone_surrogates_are_refused_before_the_store(surrogate: str) -> None:
+    """A lone surrogate cannot be stored as UTF-8; the model refuses it with a validation error naming the field."""
+    with pytest.raises(ValidationError, match="text"):
+        make_conversation("surrogate", (f"broken {surrogate} text",))
 
 
 def test_real_threads_round_trip_and_stream_in_id_order(store: Store) -> None:
