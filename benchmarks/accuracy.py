@@ -1,19 +1,24 @@
-"""Accuracy of the default analysis engine against labelled conversations.
+"""Accuracy of the learned engine, measured on brands and written sets it never saw.
 
 One command:
-    python benchmarks/accuracy.py [--labels PATH] [--conversations PATH] [--uss DIR] [--out accuracy.json]
+    python benchmarks/accuracy.py [--data ../shared/data] [--folds 5] [--learning-curve] [--without VIEW ...]
+                                  [--no-uss] [--out accuracy.json]
 
-Reports, on twitter_care dev labels: outcome accuracy, macro-F1 and confusion matrix; precision,
-recall and F1 per behaviour; sentiment start/end accuracy - for the whole dev set and for two
-fixed halves (split by a hash of the id: rules were developed looking at half A, half B is the
-check of generalisation). On USS (MWOZ, SGD): Spearman correlation between the engine's score and
-the mean human dialogue rating, and the AUC for separating ratings <= 2 from >= 4.
+Grouped cross-validation: the real Twitter threads (``twitter_care/labels/train_gold.jsonl``, held-out
+ids never read) are grouped by company and the written multi-turn conversations by set, and each fold
+leaves whole groups out - a new FixFirst customer is a brand the models never saw. Every model
+(outcome, behaviours, sentiment), its calibration temperature and its behaviour thresholds are refitted
+inside each training part (thresholds by an inner grouped CV); nothing is chosen on a test fold.
+Reports per corpus: outcome accuracy, macro-F1, confusion, calibration (reliability table, Brier
+score), per-behaviour P/R/F1, sentiment accuracy; with ``--learning-curve`` the same at 25/50/100% of
+the training data; with ``--without`` the same with views removed (ablation: ``--without cues`` is the
+plain word + character n-gram model). On USS (MWOZ, SGD): Spearman correlation between the shipped
+engine's score and the mean human rating, and the AUC for ratings <= 2 vs >= 4.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -22,30 +27,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from rich.console import Console
 from rich.table import Table
 from scipy.stats import mannwhitneyu, spearmanr
 
 from fixfirst.analyze import analyze
-from fixfirst.analyze.outcome_training import DEFAULT_L2, cross_validate, design
-from fixfirst.model import AnalysisResult, Behaviour, Conversation, Outcome, Role, Turn
-
-REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
-
-
-def read_twitter_care(path: Path) -> Iterator[Conversation]:
-    """Minimal reader of the twitter_care JSONL (kept here so the benchmark does not depend on ingest)."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            turns = tuple(
-                Turn(index=i, role=Role(t["role"]), author=t.get("author"), text=t["text"])
-                for i, t in enumerate(record["turns"])
-            )
-            yield Conversation(
-                id=record["id"], channel=record.get("channel", "twitter"), company=record.get("company"), turns=turns
-            )
+from fixfirst.analyze.learned import training
+from fixfirst.analyze.learned.corpus import DEFAULT_DATA, default_corpora, load_corpus
+from fixfirst.analyze.learned.evaluation import score_all
+from fixfirst.analyze.learned.features import FeatureSpace
+from fixfirst.model import Behaviour, Conversation, Outcome, Role, Turn
 
 
 def read_uss(path: Path) -> Iterator[tuple[Conversation, float]]:
@@ -63,9 +55,7 @@ def read_uss(path: Path) -> Iterator[tuple[Conversation, float]]:
                 continue
             if not text.strip():
                 continue
-            turns.append(
-                Turn(index=len(turns), role=Role.AGENT if role == "SYSTEM" else Role.CUSTOMER, text=text)
-            )
+            turns.append(Turn(index=len(turns), role=Role.AGENT if role == "SYSTEM" else Role.CUSTOMER, text=text))
         if not turns or rating is None:
             return None
         return Conversation(id=f"{path.stem}-{number}", channel="chat", turns=tuple(turns)), rating
@@ -84,78 +74,6 @@ def read_uss(path: Path) -> Iterator[tuple[Conversation, float]]:
         yield item
 
 
-def half_of(conversation_id: str) -> str:
-    return "A" if int(hashlib.sha256(conversation_id.encode()).hexdigest(), 16) % 2 == 0 else "B"
-
-
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def evaluate(pairs: list[tuple[dict, AnalysisResult]]) -> dict:
-    outcomes = [o.value for o in Outcome]
-    confusion = {gold: Counter() for gold in outcomes}
-    for gold, result in pairs:
-        confusion[gold["outcome"]][result.outcome.label.value] += 1
-    correct = sum(confusion[o][o] for o in outcomes)
-    per_outcome = {}
-    f1s = []
-    for o in outcomes:
-        tp = confusion[o][o]
-        fp = sum(confusion[g][o] for g in outcomes if g != o)
-        fn = sum(confusion[o].values()) - tp
-        p, r, f = prf(tp, fp, fn)
-        support = sum(confusion[o].values())
-        per_outcome[o] = {"precision": p, "recall": r, "f1": f, "support": support}
-        if support:
-            f1s.append(f)
-    behaviours = {}
-    for b in Behaviour:
-        tp = fp = fn = 0
-        for gold, result in pairs:
-            truth, predicted = b.value in gold["behaviours"], result.has(b.value)
-            tp += truth and predicted
-            fp += predicted and not truth
-            fn += truth and not predicted
-        p, r, f = prf(tp, fp, fn)
-        behaviours[b.value] = {
-            "precision": p,
-            "recall": r,
-            "f1": f,
-            "positives": tp + fn,
-            "predicted": tp + fp,
-        }
-    n = len(pairs)
-    return {
-        "n": n,
-        "outcome_accuracy": correct / n if n else 0.0,
-        "outcome_macro_f1": sum(f1s) / len(f1s) if f1s else 0.0,
-        "outcomes": per_outcome,
-        "confusion": {g: dict(c) for g, c in confusion.items()},
-        "behaviours": behaviours,
-        "sentiment_start_accuracy": sum(
-            g["customer_sentiment_start"] == r.customer_sentiment.start.value for g, r in pairs
-        )
-        / n,
-        "sentiment_end_accuracy": sum(
-            g["customer_sentiment_end"] == r.customer_sentiment.end.value for g, r in pairs
-        )
-        / n,
-    }
-
-
-def auc_low_high(scores: np.ndarray, ratings: np.ndarray) -> float:
-    """AUC of "score separates mean rating >= 4 from <= 2", via the Mann-Whitney U statistic."""
-    high, low = scores[ratings >= 4], scores[ratings <= 2]
-    if not len(high) or not len(low):
-        return float("nan")
-    u = mannwhitneyu(high, low, alternative="two-sided").statistic
-    return float(u / (len(high) * len(low)))
-
-
 def evaluate_uss(uss_dir: Path) -> dict:
     out = {}
     for name in ("MWOZ", "SGD"):
@@ -166,12 +84,18 @@ def evaluate_uss(uss_dir: Path) -> dict:
         results = list(analyze(c for c, _ in items))
         scores = np.array([r.score.points if r.score else 0.0 for r in results])
         ratings = np.array([rating for _, rating in items])
+        high, low = scores[ratings >= 4], scores[ratings <= 2]
+        auc = (
+            float(mannwhitneyu(high, low, alternative="two-sided").statistic / (len(high) * len(low)))
+            if len(high) and len(low)
+            else float("nan")
+        )
         rho = spearmanr(scores, ratings)
         out[name] = {
             "n": len(items),
             "spearman": float(rho.statistic),
             "spearman_p": float(rho.pvalue),
-            "auc_low_vs_high": auc_low_high(scores, ratings),
+            "auc_low_vs_high": auc,
             "n_low": int((ratings <= 2).sum()),
             "n_high": int((ratings >= 4).sum()),
             "outcomes": dict(Counter(r.outcome.label.value for r in results)),
@@ -179,135 +103,91 @@ def evaluate_uss(uss_dir: Path) -> dict:
     return out
 
 
-def outcome_cross_validation(conversations: list[Conversation], gold: dict[str, dict]) -> dict:
-    """Cross-validated outcome numbers of cascade + learned weighting (5-fold x10, as outcome_training).
-
-    Why: the shipped weights (``models/outcome_lr.json``) are fitted on these same dev labels, so the
-    in-sample table above flatters the outcome. These numbers refit the weights without each held-out
-    fold and are the honest estimate for unseen threads.
-    """
-    items = [(c, gold[c.id]["outcome"]) for c in conversations]
-    # design() skips contacts without an agent turn; keep the id order aligned with its rows
-    kept = [c.id for c, _ in items if any(t.role is Role.AGENT for t in c.turns)]
-    x, y, cascades, decisive, masks = design(items)
-    out = {"l2": DEFAULT_L2, "folds": 5, "repeats": 10}
-    subsets = {
-        "all": None,
-        "half_A (developed on)": np.array([half_of(i) == "A" for i in kept]),
-        "half_B (held out)": np.array([half_of(i) == "B" for i in kept]),
-    }
-    for key, subset in subsets.items():
-        base, learned, spread = cross_validate(x, y, cascades, decisive, masks, subset=subset)
-        out[key] = {
-            "n": int(len(kept) if subset is None else subset.sum()),
-            "cascade_accuracy": float(base[0]),
-            "cascade_macro_f1": float(base[1]),
-            "cv_accuracy": float(learned[0]),
-            "cv_macro_f1": float(learned[1]),
-            "cv_accuracy_sd": float(spread[0]),
-            "cv_macro_f1_sd": float(spread[1]),
-        }
-    return out
+def drop_views(matrix: sp.csr_matrix, space: FeatureSpace, views: set[str]) -> sp.csr_matrix:
+    """Zero the columns of the named views (an ablation: the model never sees them)."""
+    keep = np.ones(space.width)
+    offset = 0
+    for spec in space.specs:
+        if spec.name in views:
+            keep[offset : offset + spec.width] = 0.0
+        offset += spec.width
+    return sp.csr_matrix(matrix @ sp.diags(keep))
 
 
-def render(report: dict, console: Console) -> None:
-    sets = report["twitter_care"]
-    table = Table(title="Outcome and sentiment (twitter_care dev)")
+def render(name: str, scores: dict, console: Console) -> None:
+    table = Table(title=f"Grouped cross-validation: {name}")
     table.add_column("metric")
-    for key in sets:
-        table.add_column(f"{key} (n={sets[key]['n']})", justify="right")
-    for metric in (
-        "outcome_accuracy",
-        "outcome_macro_f1",
-        "sentiment_start_accuracy",
-        "sentiment_end_accuracy",
-    ):
-        table.add_row(metric, *(f"{sets[k][metric]:.3f}" for k in sets))
-    cv = report.get("outcome_cv")
-    if cv:
-        for metric, label in (("cv_accuracy", "outcome_accuracy CV"), ("cv_macro_f1", "outcome_macro_f1 CV")):
-            table.add_row(label, *(f"{cv[k][metric]:.3f}" for k in sets))
-    console.print(table)
-    if cv:
-        console.print(
-            "outcome rows above are in-sample (the learned weighting was fitted on these labels); "
-            f"'CV' rows: {cv['folds']}-fold x{cv['repeats']} cross-validation of the weighting "
-            f"(l2={cv['l2']}), the honest estimate"
-        )
-    table = Table(title="Behaviours (P / R / F1, positives)")
-    table.add_column("behaviour")
-    for key in sets:
-        table.add_column(key, justify="right")
+    for corpus in scores:
+        table.add_column(f"{corpus} (n={scores[corpus]['outcome']['n']})", justify="right")
+    for key, label in (("accuracy", "outcome accuracy"), ("macro_f1", "outcome macro-F1"), ("brier", "outcome Brier")):
+        table.add_row(label, *(f"{s['outcome'][key]:.3f}" for s in scores.values()))
+    for key in ("sentiment_start_accuracy", "sentiment_end_accuracy"):
+        table.add_row(key.replace("_", " "), *(f"{s[key]:.3f}" for s in scores.values()))
     for b in Behaviour:
         table.add_row(
             b.value,
             *(
-                "{precision:.2f} / {recall:.2f} / {f1:.2f} ({positives})".format(
-                    **sets[k]["behaviours"][b.value]
-                )
-                for k in sets
+                "{precision:.2f} / {recall:.2f} / {f1:.2f} ({positives})".format(**s["behaviours"][b.value])
+                for s in scores.values()
             ),
         )
     console.print(table)
-    table = Table(title="Outcome confusion (rows gold, columns predicted; all dev)")
-    outcomes = [o.value for o in Outcome]
-    table.add_column("gold")
-    for o in outcomes:
-        table.add_column(o[:10], justify="right")
-    for gold in outcomes:
-        table.add_row(gold, *(str(sets["all"]["confusion"][gold].get(o, 0)) for o in outcomes))
-    console.print(table)
-    if report.get("uss"):
-        table = Table(title="USS: engine score vs human dialogue rating")
-        for column in ("set", "n", "spearman", "AUC (<=2 vs >=4)", "n low / high"):
-            table.add_column(column)
-        for name, r in report["uss"].items():
-            table.add_row(
-                name,
-                str(r["n"]),
-                f"{r['spearman']:.3f}",
-                f"{r['auc_low_vs_high']:.3f}",
-                f"{r['n_low']} / {r['n_high']}",
-            )
-        console.print(table)
+    for corpus, s in scores.items():
+        confusion = Table(title=f"Outcome confusion, {corpus} (rows gold, columns predicted)")
+        confusion.add_column("gold")
+        for o in Outcome:
+            confusion.add_column(o.value[:10], justify="right")
+        for gold in Outcome:
+            confusion.add_row(gold.value, *(str(s["outcome"]["confusion"][gold.value][p.value]) for p in Outcome))
+        console.print(confusion)
+        reliability = Table(title=f"Outcome calibration, {corpus}")
+        for column in ("confidence", "n", "mean confidence", "accuracy"):
+            reliability.add_column(column, justify="right")
+        for row in s["outcome"]["reliability"]:
+            reliability.add_row(row["bin"], str(row["n"]), f"{row['mean_confidence']:.2f}", f"{row['accuracy']:.2f}")
+        console.print(reliability)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labels", type=Path, default=DATA / "twitter_care" / "dev_labels.jsonl")
-    parser.add_argument("--conversations", type=Path, default=DATA / "twitter_care" / "conversations.jsonl")
-    parser.add_argument("--uss", type=Path, default=DATA / "uss")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--folds", type=int, default=training.OUTER_FOLDS)
+    parser.add_argument("--learning-curve", action="store_true", help="also train on 25%% and 50%% of each fold")
+    parser.add_argument("--without", nargs="*", default=[], help="views to remove (ablation), e.g. cues")
+    parser.add_argument("--no-uss", action="store_true", help="skip the USS correlation")
     parser.add_argument("--out", type=Path, default=Path("accuracy.json"))
-    parser.add_argument(
-        "--no-uss", action="store_true", help="skip the USS correlation (faster while iterating)"
-    )
-    parser.add_argument(
-        "--errors", action="store_true", help="print ids of outcome errors (no transcript text)"
-    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    gold = {g["id"]: g for g in map(json.loads, args.labels.read_text(encoding="utf-8").splitlines())}
-    conversations = [c for c in read_twitter_care(args.conversations) if c.id in gold]
-    pairs = [(gold[r.id], r) for r in analyze(conversations)]
-    report = {
-        "twitter_care": {
-            "all": evaluate(pairs),
-            "half_A (developed on)": evaluate([p for p in pairs if half_of(p[0]["id"]) == "A"]),
-            "half_B (held out)": evaluate([p for p in pairs if half_of(p[0]["id"]) == "B"]),
-        },
-        "outcome_cv": outcome_cross_validation(conversations, gold),
-        "uss": {} if args.no_uss else evaluate_uss(args.uss),
-    }
-    report["seconds"] = round(time.perf_counter() - started, 2)
     console = Console()
-    render(report, console)
-    if args.errors:
-        for g, r in pairs:
-            if g["outcome"] != r.outcome.label.value:
-                console.print(
-                    f"{half_of(g['id'])} {g['id']}: gold={g['outcome']} predicted={r.outcome.label.value}"
-                )
-    args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    design = training.build_design(load_corpus(default_corpora(args.data)))
+    if args.without:
+        views = set(args.without)
+        design.outcome_x = drop_views(design.outcome_x, training.OUTCOME_SPACE, views)
+        design.turn_x = drop_views(design.turn_x, training.TURN_SPACE, views)
+        design.start_x = drop_views(design.start_x, training.SENTIMENT_SPACE, views)
+        design.end_x = drop_views(design.end_x, training.SENTIMENT_SPACE, views)
+    report: dict = {"without": args.without, "folds": args.folds, "groups": len(set(design.groups))}
+    fractions = (0.25, 0.5, 1.0) if args.learning_curve else (1.0,)
+    report["learning_curve"] = {}
+    for fraction in fractions:
+        scores = score_all(design, training.cross_validate(design, args.folds, fraction))
+        report["learning_curve"][f"{fraction:.2f}"] = {
+            corpus: {"accuracy": s["outcome"]["accuracy"], "macro_f1": s["outcome"]["macro_f1"]}
+            for corpus, s in scores.items()
+        }
+        if fraction == 1.0:
+            report["grouped_cv"] = scores
+            render("all training data" + (f", without {args.without}" if args.without else ""), scores, console)
+        console.print(
+            f"[{time.perf_counter() - started:.0f}s] {fraction:.0%}: "
+            + json.dumps(report["learning_curve"][f"{fraction:.2f}"])
+        )
+    if not args.no_uss:
+        report["uss"] = evaluate_uss(args.data / "uss")
+        for name, r in report["uss"].items():
+            console.print(f"USS {name}: n={r['n']} spearman={r['spearman']:.3f} AUC={r['auc_low_vs_high']:.3f}")
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.write_text(json.dumps(report, indent=1), encoding="utf-8")
     console.print(f"wrote {args.out} in {report['seconds']}s")
     return 0
 

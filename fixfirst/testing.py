@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from fixfirst.analyze.artifacts import ARTIFACT_FEATURES, OUTCOME_FEATURE, build_artifacts
+from fixfirst.analyze.artifacts import ARTIFACT_FEATURES, LEARNED_FEATURE, OUTCOME_FEATURE
 from fixfirst.analyze.detector import Detector
+from fixfirst.analyze.engine import read_document
 from fixfirst.analyze.lexicon import Lexicon, load_lexicon
-from fixfirst.analyze.outcome import classify_outcome
 from fixfirst.model import Behaviour, Conversation, Finding, Role, Turn
 
 #: Behaviours read from the customer's side or from anyone; all others are agent behaviours.
@@ -130,7 +130,7 @@ def check_detector(
         problems.append(f"{detector!r}: needs a non-empty `name` and an int `version`")
     if not getattr(detector, "labels", None):
         problems.append(f"{detector!r}: declares no labels")
-    provided = ARTIFACT_FEATURES | {OUTCOME_FEATURE}
+    provided = ARTIFACT_FEATURES | {LEARNED_FEATURE, OUTCOME_FEATURE}
     for requirement in detector.requires:
         if requirement.startswith("lexicon:"):
             if requirement.split(":", 1)[1] not in lexicon:
@@ -140,8 +140,7 @@ def check_detector(
     for conversation in list(conversations or contract_conversations()):
         runs = []
         for _ in range(2):
-            doc = build_artifacts(conversation, lexicon)
-            doc.outcome = classify_outcome(doc)
+            doc = read_document(conversation, lexicon)
             try:
                 runs.append(detector.detect(doc))
             except Exception as exc:  # the contract is "never raise on odd text"

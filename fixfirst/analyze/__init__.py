@@ -7,10 +7,9 @@ from fixfirst.analyze.artifacts import (
     build_artifacts,
 )
 from fixfirst.analyze.detector import Detector
-from fixfirst.analyze.engine import ENGINE_VERSION, Pipeline, analyze, build_pipeline
+from fixfirst.analyze.engine import ENGINE_VERSION, Pipeline, analyze, build_pipeline, read_document
 from fixfirst.analyze.jsonline import result_to_json
 from fixfirst.analyze.lexicon import Lexicon, load_lexicon
-from fixfirst.analyze.outcome import classify_outcome
 from fixfirst.analyze.registrations import default_registry, register_builtins
 from fixfirst.analyze.registry import Registry
 
@@ -26,9 +25,9 @@ __all__ = [
     "analyze",
     "build_artifacts",
     "build_pipeline",
-    "classify_outcome",
     "default_registry",
     "load_lexicon",
+    "read_document",
     "register_builtins",
     "result_to_json",
 ]

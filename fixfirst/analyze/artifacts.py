@@ -11,13 +11,18 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from fixfirst.analyze.lexicon import CompiledCategory, Lexicon
 from fixfirst.model import Conversation, OutcomeVerdict, Role
 
+if TYPE_CHECKING:
+    from fixfirst.analyze.learned.reading import LearnedReading
+
 #: Names of what artifacts provide; detectors list the ones they use in ``requires``.
-#: ``outcome`` is added by the engine's outcome stage, before behaviour detectors run.
+#: ``learned`` (the models' reading) and ``outcome`` are added by the engine before detectors run.
 ARTIFACT_FEATURES = frozenset({"sentences", "clauses", "links", "quotes", "tokens", "negation", "lexicon"})
+LEARNED_FEATURE = "learned"
 OUTCOME_FEATURE = "outcome"
 
 Span = tuple[int, int]
@@ -173,6 +178,7 @@ class ConversationArtifacts:
     conversation: Conversation
     lexicon: Lexicon
     turns: tuple[TurnArtifacts, ...]
+    reading: LearnedReading | None = None
     outcome: OutcomeVerdict | None = None
 
     @property

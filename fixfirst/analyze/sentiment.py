@@ -1,8 +1,9 @@
-"""Customer sentiment at the start and end of a contact: VADER plus support-specific cues.
+"""Customer sentiment at the start and end of a contact: which turns are read, and VADER's score.
 
-Why VADER plus cues: VADER ships its lexicon inside the installed package (offline, ~0.1 ms per
-turn) but reads support complaints as neutral ("can't log in", "please help", "still waiting" carry
-no lexicon words). The cue lists (``customer_frustration``, ``customer_thanks``) are YAML data.
+Why learned on top of VADER: VADER ships its lexicon inside the installed package (offline) but
+reads support complaints as neutral ("can't log in", "still waiting" carry no lexicon words) and a
+polite "thanks" around a question as positive. Its compound score is one feature of the learned
+sentiment models (``learned/``), beside the words and the lexicon cues of the turn.
 LABELS.md: start = first customer turn; end = last customer turn, ``neutral`` when the customer
 never writes again after the first agent reply.
 """
@@ -16,9 +17,6 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from fixfirst.analyze.artifacts import ConversationArtifacts, TurnArtifacts
 from fixfirst.model import CustomerSentiment, Sentiment
 
-NEGATIVE_BELOW = -0.05
-POSITIVE_ABOVE = 0.45
-
 
 @lru_cache(maxsize=1)
 def vader() -> SentimentIntensityAnalyzer:
@@ -26,35 +24,30 @@ def vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-def turn_sentiment(doc: ConversationArtifacts, turn: TurnArtifacts, *, opening: bool = False) -> Sentiment:
-    """Label one customer turn: cues decide clear cases, VADER's compound score the rest.
+def vader_compound(text: str) -> float:
+    return float(vader().polarity_scores(text)["compound"])
 
-    ``opening``: the customer's first turn. There "thanks" around a question ("Can you help me
-    with X? Thanks") is politeness before anything happened, not a positive mood; at the end of
-    a contact the same word is a verdict on the help received.
-    """
-    frustrated = doc.has("customer_frustration", turn) or doc.has("repeat_effort", turn)
-    thankful = doc.has("customer_thanks", turn)
-    if thankful and not frustrated:
-        asking = "?" in turn.text or doc.has("customer_question", turn)
-        return Sentiment.NEUTRAL if opening and asking else Sentiment.POSITIVE
-    if frustrated:
-        return Sentiment.NEGATIVE
-    # VADER only where the cues do not decide: it is the single most expensive step per turn.
-    compound = vader().polarity_scores(turn.text)["compound"]
-    if compound <= NEGATIVE_BELOW:
-        return Sentiment.NEGATIVE
-    if compound >= POSITIVE_ABOVE:
-        return Sentiment.POSITIVE
-    return Sentiment.NEUTRAL
+
+def opening_customer_turn(doc: ConversationArtifacts) -> TurnArtifacts | None:
+    """LABELS.md: sentiment at the start is read on the first customer turn."""
+    return next((t for t in doc.turns if t.is_customer), None)
+
+
+def closing_customer_turn(doc: ConversationArtifacts) -> TurnArtifacts | None:
+    """The last customer turn after the first agent reply; ``None`` means the end is ``neutral``."""
+    first_agent = next((t.index for t in doc.turns if t.is_agent), None)
+    if first_agent is None:
+        return None
+    return next((t for t in reversed(doc.turns) if t.is_customer and t.index > first_agent), None)
 
 
 def customer_sentiment(doc: ConversationArtifacts) -> CustomerSentiment:
-    customers = doc.customer_turns
-    if not customers:
+    """Start and end as the learned sentiment models read them (``doc.reading``)."""
+    from fixfirst.analyze.learned.reading import sentiment_label
+
+    reading = doc.reading
+    if reading is None:
         return CustomerSentiment(start=Sentiment.NEUTRAL, end=Sentiment.NEUTRAL)
-    start = turn_sentiment(doc, customers[0], opening=True)
-    first_agent = next((t.index for t in doc.turns if t.is_agent), None)
-    later = [t for t in customers if first_agent is not None and t.index > first_agent]
-    end = turn_sentiment(doc, later[-1]) if later else Sentiment.NEUTRAL
-    return CustomerSentiment(start=start, end=end)
+    return CustomerSentiment(
+        start=sentiment_label(reading.sentiment_start), end=sentiment_label(reading.sentiment_end)
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixfirst.analyze import build_artifacts, classify_outcome, default_registry, load_lexicon
+from fixfirst.analyze import default_registry, load_lexicon, read_document
 from fixfirst.model import Conversation, Finding, Role, Turn
 
 ROLES = {"c": Role.CUSTOMER, "a": Role.AGENT, "s": Role.SYSTEM}
@@ -16,8 +16,7 @@ def conversation(*turns: tuple[str, str], conversation_id: str = "t-1") -> Conve
 
 
 def run_detector(name: str, *turns: tuple[str, str]) -> list[Finding]:
-    doc = build_artifacts(conversation(*turns), load_lexicon())
-    doc.outcome = classify_outcome(doc)
+    doc = read_document(conversation(*turns), load_lexicon())
     return default_registry().create(name).detect(doc)
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from analyze.conversation_builder import conversation
-from fixfirst.analyze import analyze, load_lexicon
+from fixfirst.analyze import analyze, load_lexicon, read_document
 from fixfirst.errors import ConfigError
 
 
@@ -59,19 +59,22 @@ def test_company_lexicon_adds_its_own_stock_apology_line(tmp_path: Path) -> None
         "mode: extend\ncategories:\n  stock_apology:\n    patterns: ['we regret the hassle']\n",
     )
     [after] = analyze([convo], lexicon_dirs=[tmp_path])
-    assert [f.text for f in after.findings if f.label == "scripted_empathy"] == ["We regret the hassle"]
+    assert [f.text for f in after.findings if f.label == "scripted_empathy"] == ["We regret the hassle caused."]
     assert after.has("hollow_apology")
 
 
-def test_company_policy_name_makes_a_stonewall(tmp_path: Path) -> None:
-    convo = conversation(("c", "Refund please"), ("a", "Sorry, the Gold Lock rule applies."))
-    write(
-        tmp_path, "acme.yaml", "categories:\n  capability_no:\n    patterns: ['the gold lock rule applies']\n"
-    )
-    [result] = analyze([convo], lexicon_dirs=[tmp_path])
-    assert [f.text for f in result.findings if f.label == "policy_stonewall"] == [
-        "the Gold Lock rule applies"
-    ]
+def test_company_policy_name_feeds_the_learned_stonewall_cue(tmp_path: Path) -> None:
+    """A company's policy name added to `policy_reason` fires that cue, and the stonewall model's
+    learned weight for the cue raises its score; the n-grams of the sentence still count too, so one
+    cue alone moves the score without deciding the verdict by itself."""
+    convo = conversation(("c", "Refund please"), ("a", "The Gold Lock rule applies, so we can't refund it."))
+    before = read_document(convo, load_lexicon())
+    write(tmp_path, "acme.yaml", "categories:\n  policy_reason:\n    patterns: ['gold lock']\n")
+    after = read_document(convo, load_lexicon([tmp_path]))
+    assert "policy_reason" not in before.turns[1].hits and "policy_reason" in after.turns[1].hits
+    assert before.reading is not None and after.reading is not None
+    score_before = before.reading.behaviours["policy_stonewall"].score
+    assert after.reading.behaviours["policy_stonewall"].score > 5 * score_before
 
 
 def test_replace_mode_swaps_a_category(tmp_path: Path) -> None:

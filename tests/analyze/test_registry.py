@@ -9,16 +9,16 @@ from fixfirst.testing import check_detector
 
 #: Golden list: changing the built-ins must change this test on purpose.
 GOLDEN = [
-    "customer_effort.v1",
-    "deflective_transfer.v1",
-    "hollow_apology.v1",
-    "ownership.v1",
-    "policy_stonewall.v1",
-    "proactive.v1",
-    "scripted_empathy.v1",
+    "customer_effort.v2",
+    "deflective_transfer.v2",
+    "hollow_apology.v2",
+    "ownership.v2",
+    "policy_stonewall.v2",
+    "proactive.v2",
+    "scripted_empathy.v2",
     "scripted_troubleshooting.v2",
     "specific_acknowledgement.v2",
-    "system_gap.v1",
+    "system_gap.v2",
 ]
 
 
@@ -92,7 +92,7 @@ def test_pipeline_refuses_unsatisfied_requirements() -> None:
 def test_registering_the_same_name_twice_is_an_error() -> None:
     registry = default_registry()
     with pytest.raises(ConfigError, match="registered twice"):
-        registry.register(default_registry().create("ownership.v1").__class__)
+        registry.register(default_registry().create("ownership.v2").__class__)
 
 
 class BrokenSpan(Detector):

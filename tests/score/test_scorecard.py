@@ -21,7 +21,7 @@ def result(outcome: str, *labels: str) -> AnalysisResult:
 
 # Points hand-computed from resolution-first.yaml:
 # resolved 70, clear_no 65, owned_followup 50, moved_private 30, deflected 0, unresolved 0;
-# hollow_apology -15, policy_stonewall -15, deflective_transfer -10, scripted_troubleshooting -10,
+# hollow_apology -15, policy_stonewall -25, deflective_transfer -10, scripted_troubleshooting -10,
 # customer_effort -5, ownership +10, specific_acknowledgement +10, proactive +10, scripted_empathy 0.
 CASES = [
     (("resolved",), 70.0),
@@ -36,7 +36,7 @@ CASES = [
     (("deflected", "deflective_transfer", "scripted_empathy", "hollow_apology"), 0.0),  # clamped at 0
     (("unresolved", "scripted_troubleshooting", "customer_effort"), 0.0),
     (("owned_followup", "hollow_apology", "customer_effort"), 30.0),
-    (("clear_no", "policy_stonewall", "proactive"), 60.0),
+    (("clear_no", "policy_stonewall", "proactive"), 50.0),
     # people vs process: with a system gap, stonewall and deflection penalties are waived
     (("clear_no", "policy_stonewall", "system_gap"), 65.0),
     (("moved_private", "deflective_transfer", "system_gap"), 30.0),
@@ -48,6 +48,15 @@ CASES = [
 def test_resolution_first_points(labels: tuple[str, ...], points: float) -> None:
     outcome, *behaviours = labels
     assert score(result(outcome, *behaviours), "resolution-first").points == points
+
+
+def test_a_bare_policy_no_scores_clearly_below_a_no_with_an_alternative() -> None:
+    """LABELS.md settled rule: "per our policy, no" is clear_no + policy_stonewall; it must never look
+    like good service - below a clear no with an alternative, and below an owned next step."""
+    bare = score(result("clear_no", "policy_stonewall"), "resolution-first").points
+    with_alternative = score(result("clear_no"), "resolution-first").points
+    assert bare <= with_alternative - 20
+    assert bare < score(result("owned_followup"), "resolution-first").points
 
 
 def test_breakdown_traces_every_point_and_the_process_charge() -> None:

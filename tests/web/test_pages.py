@@ -72,13 +72,16 @@ def test_transcript_text_is_escaped(admin_client: TestClient) -> None:
 def test_findings_link_to_their_highlighted_words(admin_client: TestClient) -> None:
     html = admin_client.get(f"/conversations/{HOSTILE_ID}").text
     links = re.findall(r'class="finding-link[^"]*" href="#(f-\d+)"', html)
-    assert links == ["f-0", "f-1"]
-    # Both findings start at the same words: nested anchors around one mark, each id once.
+    assert links == ["f-0", "f-1", "f-2"]
+    # Two findings share the same sentence: nested anchors around one mark, each id once.
     assert re.search(
         r'<span class="anchor" id="f-0"><span class="anchor" id="f-1"><mark class="ev [^"]*" '
-        r'data-label="hollow_apology scripted_empathy" data-findings="f-0 f-1"[^>]*>I&#39;m so sorry</mark>',
+        r'data-label="hollow_apology scripted_empathy" data-findings="f-0 f-1"[^>]*>'
+        r"I&#39;m so sorry for the inconvenience.</mark>",
         html,
     )
+    # "That is our policy, there is nothing I can do." is the policy as the end of the road.
+    assert re.search(r'data-label="policy_stonewall" data-findings="f-2"[^>]*>That is our policy', html)
 
 
 def test_login_sets_a_hardened_cookie_and_wrong_password_is_refused(read_app: FastAPI) -> None:
@@ -148,21 +151,24 @@ def test_review_form_stores_corrections_shown_beside_the_machine(write_app: Fast
     login(client, "admin")
     page = client.get(f"/conversations/{HOSTILE_ID}")
     items = re.findall(r'name="finding:([^"]+)" value="rejected"', page.text)
-    assert len(items) == 2
+    assert len(items) == 3
+    machine = re.search(r'id="machine-outcome">([^<]+)<', page.text)
+    assert machine is not None
     form = {
         "csrf_token": csrf_from(page.text),
         "outcome": "clear_no",
         f"finding:{items[0]}": "rejected",
         f"finding:{items[1]}": "confirmed",
-        "missed": "policy_stonewall",
+        f"finding:{items[2]}": "confirmed",
+        "missed": "customer_effort",
     }
     saved = client.post(f"/conversations/{HOSTILE_ID}/review", data=form, follow_redirects=False)
     assert saved.status_code == 303 and saved.headers["location"].startswith("/review?saved=")
     html = client.get(f"/conversations/{HOSTILE_ID}").text
-    assert re.search(r'id="machine-outcome">unresolved<', html.replace("Unresolved", "unresolved"))
+    assert f'id="machine-outcome">{machine.group(1)}<' in html  # the machine's verdict stays beside the reviewer's
     assert "Reviewer: <strong>" in html and "by admin" in html
     assert html.count('class="reviewer-value">rejected<') == 1
-    assert html.count('class="reviewer-value">confirmed<') == 1
+    assert html.count('class="reviewer-value">confirmed<') == 2
     review = client.get("/review").text
     assert re.search(r'id="reviewed-count">1<', review)
 
