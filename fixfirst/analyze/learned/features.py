@@ -147,7 +147,8 @@ def _bucket(value: int, edges: Sequence[int]) -> int:
     return sum(value >= edge for edge in edges)
 
 
-#: Views of the whole contact for the outcome (and the shape tokens the behaviour stackers reuse).
+#: Views of the whole contact for the outcome: the final agent turn, the agent turns before it, the
+#: customer's opening and closing words, and cue and shape tokens.
 OUTCOME_SPACE = FeatureSpace(
     (
         ViewSpec("final", "word", (1, 2), 18),
