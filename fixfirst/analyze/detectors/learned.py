@@ -54,65 +54,26 @@ class LearnedBehaviour(Detector):
         return findings
 
 
-class ScriptedEmpathy(LearnedBehaviour):
-    behaviour = Behaviour.SCRIPTED_EMPATHY
-    description = "Stock apology or sympathy formula that would fit any customer."
+#: The built-ins: one detector per LABELS.md behaviour, described for the registry listing and findings.
+DESCRIPTIONS: dict[Behaviour, str] = {
+    Behaviour.SCRIPTED_EMPATHY: "Stock apology or sympathy formula that would fit any customer.",
+    Behaviour.HOLLOW_APOLOGY: "Apology or sympathy in a contact that ends deflected or unresolved: no help with it.",
+    Behaviour.SPECIFIC_ACKNOWLEDGEMENT: "The agent restates details of this customer's case.",
+    Behaviour.POLICY_STONEWALL: "Policy or 'not allowed' as the end of the road, with no alternative or escalation.",
+    Behaviour.SCRIPTED_TROUBLESHOOTING: "Generic checklist steps the customer already tried, or that do not fit.",
+    Behaviour.DEFLECTIVE_TRANSFER: "Hand-off to another team, number, channel or site with nobody owning the result.",
+    Behaviour.OWNERSHIP: "First-person commitment to a next step, or a completed action for this customer.",
+    Behaviour.PROACTIVE: "Help past the question: prevention, a related warning, a direct line for next time.",
+    Behaviour.CUSTOMER_EFFORT: "The customer had to repeat, re-explain, chase, or give what the company should have.",
+    Behaviour.SYSTEM_GAP: "A process or tool failure outside the agent's control: no record, out of sync, no access.",
+}
 
 
-class HollowApology(LearnedBehaviour):
-    behaviour = Behaviour.HOLLOW_APOLOGY
-    description = "Apology or sympathy in a contact that ends deflected or unresolved: sympathy instead of help."
+def _detector_class(behaviour: Behaviour, description: str) -> type[LearnedBehaviour]:
+    name = "".join(part.title() for part in behaviour.value.split("_"))
+    return type(name, (LearnedBehaviour,), {"behaviour": behaviour, "description": description, "__module__": __name__})
 
 
-class SpecificAcknowledgement(LearnedBehaviour):
-    behaviour = Behaviour.SPECIFIC_ACKNOWLEDGEMENT
-    description = "The agent restates details of this customer's case."
-
-
-class PolicyStonewall(LearnedBehaviour):
-    behaviour = Behaviour.POLICY_STONEWALL
-    description = "Policy or 'not allowed' as the end of the road, with no alternative or escalation."
-
-
-class ScriptedTroubleshooting(LearnedBehaviour):
-    behaviour = Behaviour.SCRIPTED_TROUBLESHOOTING
-    description = "Generic checklist steps the customer already tried, or that do not fit the problem."
-
-
-class DeflectiveTransfer(LearnedBehaviour):
-    behaviour = Behaviour.DEFLECTIVE_TRANSFER
-    description = "Hand-off to another team, number, channel or site with nobody owning the result."
-
-
-class Ownership(LearnedBehaviour):
-    behaviour = Behaviour.OWNERSHIP
-    description = "First-person commitment to a next step, or a completed action for this customer."
-
-
-class Proactive(LearnedBehaviour):
-    behaviour = Behaviour.PROACTIVE
-    description = "Help past the question: prevention, a related warning, a direct line for next time."
-
-
-class CustomerEffort(LearnedBehaviour):
-    behaviour = Behaviour.CUSTOMER_EFFORT
-    description = "The customer had to repeat, re-explain, chase, or give what the company should have."
-
-
-class SystemGap(LearnedBehaviour):
-    behaviour = Behaviour.SYSTEM_GAP
-    description = "A process or tool failure outside the agent's control: no record, out of sync, no access."
-
-
-BUILTIN_BEHAVIOUR_DETECTORS: tuple[type[LearnedBehaviour], ...] = (
-    ScriptedEmpathy,
-    HollowApology,
-    SpecificAcknowledgement,
-    PolicyStonewall,
-    ScriptedTroubleshooting,
-    DeflectiveTransfer,
-    Ownership,
-    Proactive,
-    CustomerEffort,
-    SystemGap,
+BUILTIN_BEHAVIOUR_DETECTORS: tuple[type[LearnedBehaviour], ...] = tuple(
+    _detector_class(behaviour, description) for behaviour, description in DESCRIPTIONS.items()
 )
