@@ -254,7 +254,7 @@ def fit(design: Design, train: np.ndarray | None = None, inner_folds: int = INNE
 def cross_validate(design: Design, folds: int = OUTER_FOLDS, fraction: float = 1.0) -> dict:
     """Out-of-fold predictions for every example, whole groups (companies, written sets) left out.
 
-    ``fraction`` < 1 trains each fold on that share of its training groups (the learning curve).
+    ``fraction`` < 1 trains each fold on that share of its training examples (the learning curve).
     """
     n = len(design.examples)
     oof_outcome = np.zeros((n, len(OUTCOMES)))
