@@ -47,29 +47,20 @@ class LinearModel:
         """Binary models side by side: one sparse product scores every label at once."""
         return cls(
             classes=tuple(m.classes[0] for m in models),
-            coef=sp.hstack([m.coef for m in models], format="csr"),
+            coef=sp.hstack([m.coef / m.temperature for m in models], format="csr"),
             intercept=np.concatenate([m.intercept / m.temperature for m in models]),
             multilabel=True,
         )
 
-    @classmethod
-    def from_sklearn(cls, estimator, classes: tuple[str, ...] | None = None, **meta) -> LinearModel:  # noqa: ANN001
-        names = tuple(str(c) for c in estimator.classes_)
-        coef = np.asarray(estimator.coef_, dtype=np.float64)
-        intercept = np.asarray(estimator.intercept_, dtype=np.float64)
-        if len(names) == 2 and coef.shape[0] == 1:
-            # binary: keep the weights of the positive class (scikit-learn orders classes sorted)
-            names = (classes or names[1:])[:1]
-        return cls(classes=names, coef=sp.csr_matrix(coef.T), intercept=intercept, meta=dict(meta))
-
     def decision(self, x: sp.spmatrix | np.ndarray) -> np.ndarray:
+        """Raw scores (before the temperature): what training calibrates and evidence compares."""
         z = x @ self.coef
         z = z.toarray() if sp.issparse(z) else np.asarray(z)
-        return (z + self.intercept) / self.temperature
+        return z + self.intercept
 
     def proba(self, x: sp.spmatrix | np.ndarray) -> np.ndarray:
         """Multiclass: one row of class probabilities per input. Binary: a column of P(class)."""
-        z = self.decision(x)
+        z = self.decision(x) / self.temperature
         return sigmoid(z) if self.multilabel or len(self.classes) == 1 else softmax(z)
 
     def save(self, folder: Path, name: str) -> None:

@@ -1,6 +1,6 @@
-"""Apply the shipped models to one conversation: outcome, behaviours and sentiment, with evidence.
+"""Apply the shipped models to a batch of conversations: outcome, behaviours and sentiment, with evidence.
 
-Why one reading per conversation: every view is hashed in one call per model family, and the ten
+Why one reading per conversation: every view is hashed in one call per batch, and the ten
 behaviour detectors, the outcome and the sentiment all read the same ``LearnedReading``, so the
 learned engine costs a handful of sparse products per contact. Evidence comes from the same weights:
 the sentence whose own score is highest is the span a finding points at.
@@ -211,7 +211,7 @@ def read_batch(docs: Sequence[ConversationArtifacts], models: ShippedModels) -> 
         readings.append(
             LearnedReading(
                 outcome=outcome,
-                behaviours=_behaviours(doc, models, outcome, p),
+                behaviours=_behaviours(doc, models, OUTCOMES[int(np.argmax(outcome_p[k]))], p),
                 sentiment_start=None,
                 sentiment_end=None,
                 outcome_cues=tuple(outcome_rows[k]["cues"].split()) if k in outcome_rows else (),
@@ -224,11 +224,16 @@ def read_batch(docs: Sequence[ConversationArtifacts], models: ShippedModels) -> 
 
 
 def _behaviours(
-    doc: ConversationArtifacts, models: ShippedModels, outcome: dict[str, float], p: np.ndarray
+    doc: ConversationArtifacts, models: ShippedModels, verdict: str, p: np.ndarray
 ) -> dict[str, BehaviourReading]:
     found: dict[str, BehaviourReading] = {}
+    spoken = np.array([bool(t.text.strip()) for t in doc.turns])
+    by_speaker = {
+        speaker: spoken & np.array([speaker is None or t.role is speaker for t in doc.turns])
+        for speaker in set(BEHAVIOUR_SPEAKERS.values())
+    }
     for column, label in enumerate(models.behaviour_stack.classes):
-        eligible = np.array([speaks_for(label, t.role) and bool(t.text.strip()) for t in doc.turns])
+        eligible = by_speaker[BEHAVIOUR_SPEAKERS[label]]
         scores = np.where(eligible, p[:, column], 0.0)
         best = int(np.argmax(scores))
         threshold = models.thresholds[label]
@@ -241,7 +246,7 @@ def _behaviours(
         )
     present = apply_settled_rules(
         doc,
-        max(outcome, key=outcome.__getitem__),
+        verdict,
         {b: r.present for b, r in found.items()},
         found[Behaviour.POLICY_STONEWALL.value].turns[0][0],
     )
@@ -333,9 +338,7 @@ def _locate_behaviours(
         for label, found in reading.behaviours.items():
             if not found.present:
                 continue
-            for index, probability in found.turns:
-                if probability < found.threshold and index != found.turns[0][0]:
-                    continue
+            for index, probability in found.turns:  # the turns over the threshold (and the best one)
                 turn = doc.turns[index]
                 spans = _sentences(turn)
                 jobs.append((k, label, index, spans, probability))
@@ -351,10 +354,6 @@ def _locate_behaviours(
             position += len(spans)
             chosen = spans[int(np.argmax(block))]
         readings[k].behaviours[label].evidence.append(Located(index, chosen, probability))
-
-
-def read_conversation(doc: ConversationArtifacts, models: ShippedModels) -> LearnedReading:
-    return read_batch([doc], models)[0]
 
 
 def sentiment_label(probabilities: dict[str, float] | None) -> Sentiment:

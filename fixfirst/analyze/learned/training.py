@@ -213,7 +213,7 @@ def _predict(design: Design, models: ShippedModels, test: np.ndarray) -> dict:
     end_rows = test[design.end_owner]
     scored = {b: contact_scores(design, models.behaviours[b], turn_rows & design.turn_eligible[b]) for b in BEHAVIOURS}
     return {
-        "outcome_decision": models.outcome.decision(design.outcome_x[test]) * models.outcome.temperature,
+        "outcome_decision": models.outcome.decision(design.outcome_x[test]),
         "behaviour_scores": {b: scores[test] for b, (scores, _) in scored.items()},
         "stonewall_turn": scored[Behaviour.POLICY_STONEWALL.value][1][test],
         "start": models.start.proba(design.start_x[test]),
