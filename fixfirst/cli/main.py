@@ -25,6 +25,7 @@ from fixfirst.pipeline import (
     analyze_files,
     analyze_stored,
     build_report_model,
+    default_workers,
     ingest_files,
     run_demo,
 )
@@ -76,6 +77,11 @@ RedactOption = Annotated[
                  "before storing (default on). --no-redact only for already de-identified data."),
 ]
 RejectsOption = Annotated[Path, typer.Option("--rejects", help="Where rejected records are written (JSONL).")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1, show_default="all cores",
+                 help="Processes that redact and analyze; the output is the same for any number."),
+]
 
 
 @contextmanager
@@ -155,6 +161,7 @@ def ingest(
     redact: RedactOption = True,
     rejects: RejectsOption = Path("rejects.jsonl"),
     batch_size: Annotated[int, typer.Option(min=1, help="Records per transaction.")] = 500,
+    workers: WorkersOption = None,
 ) -> None:
     """Load conversations and surveys into the store (idempotent: re-running never duplicates).
 
@@ -164,7 +171,8 @@ def ingest(
         task = progress.add_task("ingesting", total=None)
         summary = ingest_files(
             paths, store, format=_adapter(format), csv_mapping=mapping, redact=redact, rejects_path=rejects,
-            batch_size=batch_size, on_item=lambda _item: progress.advance(task), on_reject=_print_reject,
+            batch_size=batch_size, workers=workers or default_workers(),
+            on_item=lambda _item: progress.advance(task), on_reject=_print_reject,
         )
     out_console.print(_ingest_table(summary))
     if summary.rejects_path:
@@ -182,6 +190,7 @@ def analyze_command(
     mapping: MappingOption = None,
     redact: RedactOption = True,
     rejects: RejectsOption = Path("rejects.jsonl"),
+    workers: WorkersOption = None,
     scorecard: Annotated[str | None, typer.Option(help="Scorecard name or YAML file.")] = None,
     lexicon_dir: Annotated[list[Path] | None, typer.Option("--lexicon-dir", help="Folder of company YAML "
                                                            "phrase lists extending the built-in ones.")] = None,
@@ -202,13 +211,14 @@ def analyze_command(
             store = Store.open(db) if db else None
             try:
                 summary = analyze_files(paths, store=store, format=_adapter(format), csv_mapping=mapping,
-                                        redact=redact, rejects_path=rejects, **options)
+                                        redact=redact, rejects_path=rejects, workers=workers or default_workers(),
+                                        **options)
             finally:
                 if store:
                     store.close()
         else:
             with Store.open(db) as store:
-                summary = analyze_stored(store, only_new=only_new, **options)
+                summary = analyze_stored(store, only_new=only_new, workers=workers or default_workers(), **options)
     out_console.print(_analysis_table(summary))
     if out:
         console.print(f"results written to {out}")

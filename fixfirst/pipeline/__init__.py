@@ -8,6 +8,7 @@ from fixfirst.pipeline.analyze_job import AnalyzeSummary, analyze_files, analyze
 from fixfirst.pipeline.demo_job import DemoSummary, demo_sources, run_demo
 from fixfirst.pipeline.ingest_job import IngestSummary, ingest_files
 from fixfirst.pipeline.report_job import ReportScope, build_report_model, load_insights
+from fixfirst.pipeline.workers import default_workers
 
 __all__ = [
     "AnalyzeSummary",
@@ -17,6 +18,7 @@ __all__ = [
     "analyze_files",
     "analyze_stored",
     "build_report_model",
+    "default_workers",
     "demo_sources",
     "ingest_files",
     "load_insights",

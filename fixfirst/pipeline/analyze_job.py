@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from fixfirst.analyze import analyze, result_to_json
+from fixfirst.analyze import result_to_json
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
 from fixfirst.model import AnalysisResult, Conversation
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
+from fixfirst.pipeline.workers import prepared
 from fixfirst.store import Store
 
 
@@ -38,37 +40,50 @@ def _write_line(sink: IO[str] | None, result: AnalysisResult) -> None:
         sink.write(json.dumps(result_to_json(result), ensure_ascii=False) + "\n")
 
 
-def _analyze_in_batches(
-    conversations: Iterable[Conversation],
-    *,
-    store: Store | None,
-    sink: IO[str] | None,
-    summary: AnalyzeSummary,
-    batch_size: int,
-    analyze_options: dict,
-    on_result: Callable[[AnalysisResult], None] | None,
-) -> None:
-    """Analyze lazily; with a store, write each batch's conversations then results (two transactions)."""
-    batch: list[Conversation] = []
+class _ResultWriter:
+    """Stores (when a store is given), writes JSON lines and counts results, one batch at a time."""
 
-    def flush() -> None:
-        results = list(analyze(batch, **analyze_options))
-        if store is not None:
-            store.write_conversations(batch)
-            store.write_results(results)
-        for result in results:
-            _write_line(sink, result)
-            summary.add(result)
-            if on_result:
-                on_result(result)
-        batch.clear()
+    def __init__(
+        self,
+        *,
+        store: Store | None,
+        sink: IO[str] | None,
+        summary: AnalyzeSummary,
+        batch_size: int,
+        store_conversations: bool,
+        on_result: Callable[[AnalysisResult], None] | None,
+    ) -> None:
+        self.store, self.sink, self.summary = store, sink, summary
+        self.batch_size, self.store_conversations, self.on_result = batch_size, store_conversations, on_result
+        self.conversations: list[Conversation] = []
+        self.results: list[AnalysisResult] = []
 
-    for conversation in conversations:
-        batch.append(conversation)
-        if len(batch) >= batch_size:
-            flush()
-    if batch:
-        flush()
+    def add(self, conversation: Conversation, result: AnalysisResult) -> None:
+        self.conversations.append(conversation)
+        self.results.append(result)
+        if len(self.results) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Conversations then results, each batch in its own transaction, so a stop keeps whole batches."""
+        if self.store is not None and self.results:
+            if self.store_conversations:
+                self.store.write_conversations(self.conversations)
+            self.store.write_results(self.results)
+        for result in self.results:
+            _write_line(self.sink, result)
+            self.summary.add(result)
+            if self.on_result:
+                self.on_result(result)
+        self.conversations, self.results = [], []
+
+
+def _closing(sink: IO[str] | None) -> IO[str] | nullcontext[None]:
+    return sink if sink is not None else nullcontext()
+
+
+def _open_sink(out: str | Path | None) -> IO[str] | None:
+    return open(out, "w", encoding="utf-8") if out is not None else None  # noqa: SIM115 - closed by the caller
 
 
 def analyze_files(
@@ -83,40 +98,29 @@ def analyze_files(
     scorecard: str | Path | None = None,
     lexicon_dirs: Iterable[str | Path] = (),
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = 1,
     on_result: Callable[[AnalysisResult], None] | None = None,
 ) -> AnalyzeSummary:
     """Read conversations from files, analyze them and write contract JSON lines to `out`.
 
     Text is redacted first (unless `redact=False`), so evidence spans point into the same text
-    that would be stored. With `store`, conversations and results are stored too.
+    that would be stored. With `store`, conversations and results are stored too. `workers`
+    processes redact and analyse; the output is the same for any number of workers.
     """
     summary = AnalyzeSummary()
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
-    with RejectsWriter(rejects_path) as rejects:
-
-        def conversations() -> Iterator[Conversation]:
-            for item in read_sources(list(paths), format, csv_mapping=csv_mapping, redact=redact):
-                if isinstance(item, Reject):
-                    rejects.write(item)
-                elif isinstance(item, Conversation):
-                    yield item
-                else:
-                    summary.surveys_skipped += 1
-
-        sink = open(out, "w", encoding="utf-8") if out is not None else None  # noqa: SIM115
-        try:
-            _analyze_in_batches(
-                conversations(),
-                store=store,
-                sink=sink,
-                summary=summary,
-                batch_size=batch_size,
-                analyze_options=options,
-                on_result=on_result,
-            )
-        finally:
-            if sink is not None:
-                sink.close()
+    items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
+    with RejectsWriter(rejects_path) as rejects, _closing(_open_sink(out)) as sink:
+        writer = _ResultWriter(store=store, sink=sink, summary=summary, batch_size=batch_size,
+                               store_conversations=True, on_result=on_result)
+        for item, result in prepared(items, workers=workers, redact=redact, analyze_options=options):
+            if isinstance(item, Reject):
+                rejects.write(item)
+            elif isinstance(item, Conversation) and result is not None:
+                writer.add(item, result)
+            else:
+                summary.surveys_skipped += 1
+        writer.flush()
         summary.rejected = rejects.count
         summary.rejects_path = Path(rejects_path) if rejects.count else None
     return summary
@@ -130,26 +134,18 @@ def analyze_stored(
     scorecard: str | Path | None = None,
     lexicon_dirs: Iterable[str | Path] = (),
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = 1,
     on_result: Callable[[AnalysisResult], None] | None = None,
 ) -> AnalyzeSummary:
     """(Re-)analyze conversations already in the store and replace their stored results."""
     summary = AnalyzeSummary()
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
-    batch: list[AnalysisResult] = []
-    sink = open(out, "w", encoding="utf-8") if out is not None else None  # noqa: SIM115
-    try:
-        for result in analyze(store.iter_conversations(without_results=only_new), **options):
-            batch.append(result)
-            _write_line(sink, result)
-            summary.add(result)
-            if on_result:
-                on_result(result)
-            if len(batch) >= batch_size:
-                store.write_results(batch)
-                batch = []
-        if batch:
-            store.write_results(batch)
-    finally:
-        if sink is not None:
-            sink.close()
+    conversations = store.iter_conversations(without_results=only_new)
+    with _closing(_open_sink(out)) as sink:
+        writer = _ResultWriter(store=store, sink=sink, summary=summary, batch_size=batch_size,
+                               store_conversations=False, on_result=on_result)
+        for conversation, result in prepared(conversations, workers=workers, redact=False, analyze_options=options):
+            assert isinstance(conversation, Conversation) and result is not None
+            writer.add(conversation, result)
+        writer.flush()
     return summary

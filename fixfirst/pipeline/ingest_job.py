@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
 from fixfirst.model import Conversation, Survey
+from fixfirst.pipeline.workers import prepared
 from fixfirst.store import Store, WriteStats
 
 DEFAULT_BATCH_SIZE = 500
@@ -49,11 +50,13 @@ def ingest_files(
     redact: bool | Redactor = True,
     rejects_path: str | Path = "rejects.jsonl",
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = 1,
     on_item: Callable[[Conversation | Survey | Reject], None] | None = None,
     on_reject: Callable[[Reject], None] | None = None,
 ) -> IngestSummary:
     """Read `paths`, store conversations and surveys in batches, write rejects to `rejects_path`.
 
+    `workers` processes redact (the costly part); stored rows are the same for any number.
     Raises `InputError` (before anything is stored) when a file cannot be read at all.
     """
     conversation_stats, survey_stats = WriteStats(), WriteStats()
@@ -61,7 +64,8 @@ def ingest_files(
     surveys: list[Survey] = []
     read = 0
     with RejectsWriter(rejects_path) as rejects:
-        for item in read_sources(list(paths), format, csv_mapping=csv_mapping, redact=redact):
+        items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
+        for item, _ in prepared(items, workers=workers, redact=redact):
             if isinstance(item, Reject):
                 rejects.write(item)
                 if on_reject:

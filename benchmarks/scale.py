@@ -1,0 +1,275 @@
+"""Scale: ingest -> analyze -> report -> dashboard on N conversations, each stage in its own process.
+
+The corpus is the bundled demo data (520 helpdesk conversations with 295 surveys, 351 real Twitter
+threads) copied until N conversations exist. Every copy gets new conversation and customer ids and
+is moved one week later, so repeat contacts link inside a copy and never across copies (a bigger
+company, not the same customers again). Each stage runs as the real command (`fixfirst ingest`,
+`fixfirst analyze`, `fixfirst report`, `fixfirst serve`) in a child process, so its wall time, CPU
+time and peak RSS (from `wait4`) are its own. The dashboard is timed by HTTP: time until `serve`
+answers, then the first view and p50/p95 of repeated requests per page.
+
+    .venv/bin/python benchmarks/scale.py --sizes 10000 100000 [--workers 2] [--keep DIR] [--json OUT]
+
+Between sizes it prints the ratio (time at 10x the data / time at 1x): linear is 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixfirst" / "demo_data"
+SOURCES = (DEMO / "helpdesk" / "conversations.jsonl", DEMO / "twitter_care" / "conversations.jsonl")
+SURVEYS = DEMO / "helpdesk" / "surveys.csv"
+PAGES = (
+    "/",
+    "/agents",
+    "/teams",
+    "/conversations",
+    "/review",
+    "/drivers",
+    "/root-causes",
+    "/api/conversations",
+    "/api/review-queue",
+    "/api/agents",
+)
+PASSWORD = "scale-benchmark-password"
+
+
+@dataclass
+class Stage:
+    name: str
+    wall_s: float
+    cpu_s: float
+    peak_rss_mib: float
+    note: str = ""
+
+
+@dataclass
+class PageTiming:
+    path: str
+    first_ms: float
+    p50_ms: float
+    p95_ms: float
+    status: int
+
+
+@dataclass
+class SizeResult:
+    conversations: int
+    stages: list[Stage] = field(default_factory=list)
+    pages: list[PageTiming] = field(default_factory=list)
+
+
+def _shift(stamp: str | None, days: int) -> str | None:
+    if not stamp:
+        return stamp
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")) + timedelta(days=days)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def build_corpus(n: int, folder: Path) -> tuple[Path, Path]:
+    """Write n conversations (and the surveys of the copied helpdesk ones); returns both paths."""
+    base = [json.loads(line) for source in SOURCES for line in source.read_text(encoding="utf-8").splitlines()]
+    with SURVEYS.open(encoding="utf-8", newline="") as handle:
+        survey_rows = list(csv.DictReader(handle))
+    conversations, surveys = folder / "conversations.jsonl", folder / "surveys.csv"
+    written_ids: set[str] = set()
+    with conversations.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            copy, record = divmod(i, len(base))
+            record = json.loads(json.dumps(base[record]))
+            record["id"] = f"{record['id']}-x{copy}"
+            written_ids.add(record["id"])
+            if record.get("customer_id"):
+                record["customer_id"] = f"{record['customer_id']}-x{copy}"
+            record["started_at"] = _shift(record.get("started_at"), 7 * copy)
+            for turn in record["turns"]:
+                turn["ts"] = _shift(turn.get("ts"), 7 * copy)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    copies = (n + len(base) - 1) // len(base)
+    with surveys.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(survey_rows[0]))
+        writer.writeheader()
+        for copy in range(copies):
+            for row in survey_rows:
+                moved = dict(row)
+                if moved["conversation_id"]:
+                    moved["conversation_id"] = f"{moved['conversation_id']}-x{copy}"
+                    if moved["conversation_id"] not in written_ids:
+                        continue
+                moved["customer_id"] = f"{moved['customer_id']}-x{copy}" if moved["customer_id"] else ""
+                moved["submitted_at"] = _shift(moved["submitted_at"], 7 * copy) or ""
+                writer.writerow(moved)
+    return conversations, surveys
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "fixfirst.cli.main", *args]
+
+
+def run_stage(name: str, command: list[str], *, stdin: str | None = None, note: str = "") -> Stage:
+    """Run one command to the end; wall time, CPU time and peak RSS of that process alone (`wait4`)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, text=True,
+        )
+        if stdin is not None and process.stdin is not None:
+            process.stdin.write(stdin)
+            process.stdin.close()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if code not in (0, 3):
+            log.seek(0)
+            raise SystemExit(f"{name} failed with exit code {code}:\n{log.read()[-3000:]}")
+    return Stage(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, note)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _login(client: httpx.Client) -> None:
+    form = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token, "no CSRF token on /login"
+    answer = client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token.group(1)})
+    if answer.status_code not in (200, 303):
+        raise SystemExit(f"login failed: {answer.status_code}")
+
+
+def time_dashboard(db: str, repeat: int, page_timeout: float) -> tuple[Stage, list[PageTiming]]:
+    """Start `fixfirst serve`, time readiness, then the first view and p50/p95 of each page."""
+    port = _free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        _cli("serve", "--db", db, "--port", str(port)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    timings: list[PageTiming] = []
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/login", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                raise SystemExit("serve exited before answering")
+            time.sleep(0.05)
+        ready = time.perf_counter() - started
+        with httpx.Client(base_url=base, timeout=page_timeout, follow_redirects=False) as client:
+            _login(client)
+            for path in PAGES:
+                samples: list[float] = []
+                status = 0
+                for _ in range(repeat + 1):
+                    begin = time.perf_counter()
+                    try:
+                        status = client.get(path).status_code
+                    except httpx.TimeoutException:
+                        samples.append(page_timeout)
+                        status = 0
+                        break
+                    samples.append(time.perf_counter() - begin)
+                first, rest = samples[0], samples[1:] or samples
+                rest_ms = sorted(s * 1000 for s in rest)
+                timings.append(
+                    PageTiming(
+                        path, first * 1000, statistics.median(rest_ms),
+                        rest_ms[min(len(rest_ms) - 1, round(0.95 * (len(rest_ms) - 1)))], status,
+                    )
+                )
+    finally:
+        process.terminate()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    stage = Stage("serve", time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                  note=f"ready in {ready:.2f} s")
+    return stage, timings
+
+
+def measure(n: int, folder: Path, workers: int, repeat: int, page_timeout: float) -> SizeResult:
+    folder.mkdir(parents=True, exist_ok=True)
+    db = f"sqlite:///{folder / 'scale.db'}"
+    result = SizeResult(n)
+    conversations, surveys = build_corpus(n, folder)
+    rejects = str(folder / "rejects.jsonl")
+    result.stages.append(run_stage("ingest", _cli("ingest", str(conversations), "--db", db, "--rejects", rejects,
+                                                  "--workers", str(workers))))
+    result.stages.append(run_stage("ingest surveys", _cli("ingest", str(surveys), "--format", "surveys", "--db", db,
+                                                          "--rejects", rejects)))
+    result.stages.append(run_stage("analyze", _cli("analyze", "--db", db, "--workers", str(workers))))
+    result.stages.append(run_stage("report", _cli("report", "--db", db, "--out", str(folder / "report.html"))))
+    result.stages.append(run_stage("user add", _cli("user", "add", "bench", "--role", "admin", "--password-stdin",
+                                                    "--db", db), stdin=PASSWORD + "\n"))
+    stage, pages = time_dashboard(db, repeat, page_timeout)
+    result.stages.append(stage)
+    result.pages = pages
+    return result
+
+
+def print_result(result: SizeResult, previous: SizeResult | None) -> None:
+    print(f"\n## {result.conversations:,} conversations")
+    print("| stage | wall s | CPU s | peak RSS MiB | conv/s | x previous size (wall) | note |")
+    print("|---|---|---|---|---|---|---|")
+    before = {s.name: s for s in previous.stages} if previous else {}
+    growth = result.conversations / previous.conversations if previous else 1.0
+    for stage in result.stages:
+        ratio = ""
+        if stage.name in before and before[stage.name].wall_s > 0:
+            ratio = f"{stage.wall_s / before[stage.name].wall_s:.1f}x for {growth:.0f}x data"
+        rate = f"{result.conversations / stage.wall_s:,.0f}" if stage.name in ("ingest", "analyze") else ""
+        print(
+            f"| {stage.name} | {stage.wall_s:.1f} | {stage.cpu_s:.1f} | {stage.peak_rss_mib:.0f} | {rate} "
+            f"| {ratio} | {stage.note} |"
+        )
+    print("\n| page | first view ms | p50 ms | p95 ms | status |")
+    print("|---|---|---|---|---|")
+    for page in result.pages:
+        print(f"| `{page.path}` | {page.first_ms:.0f} | {page.p50_ms:.0f} | {page.p95_ms:.0f} | {page.status} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page after the first view")
+    parser.add_argument("--page-timeout", type=float, default=120.0)
+    parser.add_argument("--keep", type=Path, help="keep corpora and databases here (default: a temp folder)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp)
+        results: list[SizeResult] = []
+        for n in args.sizes:
+            result = measure(n, root / f"n{n}", args.workers, args.repeat, args.page_timeout)
+            print_result(result, results[-1] if results else None)
+            results.append(result)
+        if args.json:
+            args.json.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
