@@ -229,6 +229,46 @@ def measure(n: int, folder: Path, workers: int, repeat: int, page_timeout: float
     return result
 
 
+LONG_CONVERSATION = """
+import json, resource, sys, time
+from fixfirst.analyze import analyze
+from fixfirst.model import Conversation
+turns, chars = int(sys.argv[1]), int(sys.argv[2])
+lines = ("My router drops the connection every evening, I restarted it many times and it still fails. ",
+         "Sorry to hear that. I have checked the line from here and booked an engineer for Tuesday. ")
+conversation = Conversation.model_validate({"id": "long", "channel": "chat", "turns": [
+    {"index": i, "role": ("customer", "agent")[i % 2], "text": (lines[i % 2] * (chars // 90 + 1))[:chars]}
+    for i in range(turns)]})
+list(analyze([Conversation.model_validate({"id": "warm", "turns": [{"index": 0, "role": "customer", "text": "hi"}]})]))
+started = time.perf_counter()
+(result,) = analyze([conversation])
+print(json.dumps({"seconds": time.perf_counter() - started, "findings": len(result.findings),
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def time_long_conversations(turn_counts: list[int], chars: int) -> list[dict[str, float]]:
+    """Analysis time of one conversation of each length (same turn text): linear means time ~ turns."""
+    rows = []
+    for turns in turn_counts:
+        output = subprocess.run(
+            [sys.executable, "-c", LONG_CONVERSATION, str(turns), str(chars)],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        rows.append({"turns": turns, "chars": turns * chars, **json.loads(output.splitlines()[-1])})
+    return rows
+
+
+def print_long(rows: list[dict[str, float]]) -> None:
+    print("\n## One long conversation (analysis only, models already loaded)")
+    print("| turns | characters | seconds | ms per turn | findings | peak RSS MiB |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        per_turn = 1000 * row["seconds"] / row["turns"]
+        print(f"| {row['turns']:,} | {row['chars']:,} | {row['seconds']:.1f} | {per_turn:.2f} "
+              f"| {row['findings']:,} | {row['peak_rss_mib']:.0f} |")
+
+
 def print_result(result: SizeResult, previous: SizeResult | None) -> None:
     print(f"\n## {result.conversations:,} conversations")
     print("| stage | wall s | CPU s | peak RSS MiB | conv/s | x previous size (wall) | note |")
@@ -258,7 +298,12 @@ def main() -> None:
     parser.add_argument("--page-timeout", type=float, default=120.0)
     parser.add_argument("--keep", type=Path, help="keep corpora and databases here (default: a temp folder)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--long-turns", type=int, nargs="*", default=[1250, 2500, 5000],
+                        help="also time one conversation of each length (200 characters a turn); none to skip")
     args = parser.parse_args()
+
+    if args.long_turns:
+        print_long(time_long_conversations(args.long_turns, 200))
 
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)

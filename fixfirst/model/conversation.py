@@ -17,6 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 MAX_TURN_CHARS = 100_000
 #: More turns than this in one contact is a broken export, not a conversation.
 MAX_TURNS = 5_000
+#: All turns together: about 170,000 words, some 19 hours of speech. Analysis cost is linear in
+#: text, so this caps one record's analysis at a few seconds and a few hundred MiB
+#: (benchmarks/README.md, "Scale"); a longer record is rejected with this reason, not truncated.
+MAX_CONVERSATION_CHARS = 1_000_000
 
 
 class Role(StrEnum):
@@ -68,6 +72,12 @@ class Conversation(BaseModel):
     def _has_text(self) -> Conversation:
         if not any(t.text.strip() for t in self.turns):
             raise ValueError("conversation has no text in any turn")
+        total = sum(len(t.text) for t in self.turns)
+        if total > MAX_CONVERSATION_CHARS:
+            raise ValueError(
+                f"conversation has {total:,} characters of text; the limit is {MAX_CONVERSATION_CHARS:,} per record"
+                " (split the export into contacts)"
+            )
         return self
 
     def customer_turns(self) -> list[Turn]:

@@ -95,6 +95,11 @@ BAD_LINES = [
     pytest.param(
         _line(turns=[{"role": "customer", "text": "hi", "ts": "yesterday"}]), "turns.0.ts", id="bad-ts"
     ),
+    pytest.param(
+        _line(turns=[{"role": "customer" if i % 2 else "agent", "text": "z" * 90_000} for i in range(12)]),
+        "conversation has 1,080,000 characters of text; the limit is 1,000,000 per record",
+        id="record-too-long",
+    ),
     pytest.param(b"\x00\x01\x02binary\x00junk", "binary data", id="binary-junk"),
     pytest.param(_line(id="c-1"), "duplicate id 'c-1' (first on line 1)", id="duplicate-id"),
 ]
