@@ -12,16 +12,16 @@ a customer id or a time each make their own case: they cannot be linked safely.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contact_reasons import OTHER
 from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact, ended_at
-from fixfirst.insight.lexicon_files import default_contact_reasons
+from fixfirst.insight.lexicon_files import default_contact_reasons, ignore_case
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.text_similarity import TfidfSpace, cosine
 from fixfirst.model import Behaviour, Case, Outcome, stable_id
@@ -70,13 +70,18 @@ class CaseSummary(BaseModel):
     case_of: dict[str, str] = Field(description="conversation id -> case id")
 
     def case(self, case_id: str) -> CaseFacts:
-        return next(item for item in self.items if item.case.id == case_id)
+        return self._by_case_id[case_id]
+
+    @cached_property
+    def _by_case_id(self) -> dict[str, CaseFacts]:
+        """Built once on first use: a lookup per contact must not scan every case (O(contacts x cases))."""
+        return {item.case.id: item for item in self.items}
 
 
 def _refers_back(contact: Contact) -> bool:
     cues = default_contact_reasons().refer_back
     text = " ".join(t.text for t in contact.conversation.customer_turns())
-    return any(re.search(rf"\b(?:{cue})\b", text, re.IGNORECASE) for cue in cues)
+    return any(ignore_case(rf"\b(?:{cue})\b").search(text) for cue in cues)
 
 
 def references(contact: Contact) -> frozenset[str]:
@@ -84,7 +89,7 @@ def references(contact: Contact) -> frozenset[str]:
     found: set[str] = set()
     for pattern in default_contact_reasons().reference_patterns:
         for turn in contact.conversation.turns:
-            found.update(m.group(1).lower() for m in re.finditer(pattern, turn.text, re.IGNORECASE))
+            found.update(m.group(1).lower() for m in ignore_case(pattern).finditer(turn.text))
     return frozenset(found)
 
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import Contact, as_naive_utc, ended_at
 from fixfirst.insight.deadlines import resolve_deadline
-from fixfirst.insight.lexicon_files import PromiseLanguage, default_promise_language
+from fixfirst.insight.lexicon_files import PromiseLanguage, default_promise_language, ignore_case
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.model import Conversation, Role, stable_id
 
@@ -99,7 +99,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 def _matches(patterns: Sequence[str], text: str) -> re.Match[str] | None:
     for pattern in patterns:
-        if match := re.search(pattern, text, re.IGNORECASE):
+        if match := ignore_case(pattern).search(text):
             return match
     return None
 

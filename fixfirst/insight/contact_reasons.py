@@ -8,18 +8,27 @@ from __future__ import annotations
 
 import re
 
-from fixfirst.insight.lexicon_files import ContactReasons, default_contact_reasons
+from fixfirst.insight.lexicon_files import ContactReasons, default_contact_reasons, ignore_case
 from fixfirst.model import Conversation
 
 OTHER = "other"
 
 
-def _compiled(reasons: ContactReasons) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    # re.compile keeps its own cache, so recompiling per call costs a dict lookup.
-    return tuple(
-        (name, tuple(re.compile(rf"\b(?:{k})\b", re.IGNORECASE) for k in reason.keywords))
-        for name, reason in reasons.reasons.items()
-    )
+_Compiled = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+#: id(reasons) -> (reasons, patterns); the object is kept so its id cannot be reused.
+_COMPILED: dict[int, tuple[ContactReasons, _Compiled]] = {}
+
+
+def _compiled(reasons: ContactReasons) -> _Compiled:
+    """Each reason's keyword patterns, compiled once per phrase list (classification runs per contact)."""
+    cached = _COMPILED.get(id(reasons))
+    if cached is None:
+        patterns = tuple(
+            (name, tuple(ignore_case(rf"\b(?:{k})\b") for k in reason.keywords))
+            for name, reason in reasons.reasons.items()
+        )
+        cached = _COMPILED[id(reasons)] = (reasons, patterns)
+    return cached[1]
 
 
 def classify_text(text: str, reasons: ContactReasons | None = None) -> str:

@@ -8,7 +8,7 @@ contacts are charged to a policy or system instead of the agent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from fixfirst.insight.cases import DEFAULT_SIMILARITY_THRESHOLD, CaseSummary, link_cases, summarise_cases
 from fixfirst.insight.coaching import CoachingPlan, TeamCoachingPlan, build_coaching
 from fixfirst.insight.commitments import CommitmentSummary, check_commitments
-from fixfirst.insight.contacts import as_naive_utc, build_contacts, team_of_agents
+from fixfirst.insight.contacts import Contact, as_naive_utc, build_contacts, team_of_agents
 from fixfirst.insight.customer_voice import CustomerVoice, customer_voice
 from fixfirst.insight.drivers import DriverAnalysis, analyse_drivers
 from fixfirst.insight.root_causes import RootCauseSummary, find_root_causes
@@ -47,13 +47,12 @@ class Insights(BaseModel):
     root_causes: RootCauseSummary
 
 
-def _in_period(conversation: Conversation, start: datetime | None, end: datetime | None) -> bool:
+def _in_period(contact: Contact, start: datetime | None, end: datetime | None) -> bool:
     if start is None and end is None:
         return True
-    moment = as_naive_utc(conversation.started_at or next((t.ts for t in conversation.turns if t.ts), None))
-    if moment is None:
+    if contact.start is None:
         return False
-    return (start is None or moment >= start) and (end is None or moment < end)
+    return (start is None or contact.start >= start) and (end is None or contact.start < end)
 
 
 def build_insights(
@@ -74,9 +73,34 @@ def build_insights(
     `period` is [start, end) on the contact's start time (naive = UTC); `team` keeps cases that
     touch the team and the contacts of that team.
     """
+    return insights_from_contacts(
+        build_contacts(conversations, results),
+        surveys,
+        window_days=window_days,
+        period=period,
+        team=team,
+        similarity_threshold=similarity_threshold,
+        min_volume=min_volume,
+        bootstrap=bootstrap,
+        seed=seed,
+    )
+
+
+def insights_from_contacts(
+    contacts: Sequence[Contact],
+    surveys: Iterable[Survey] = (),
+    *,
+    window_days: float = 7,
+    period: tuple[datetime | None, datetime | None] | None = None,
+    team: str | None = None,
+    similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
+    min_volume: int = DEFAULT_MIN_VOLUME,
+    bootstrap: int = 400,
+    seed: int = 20240601,
+) -> Insights:
+    """`build_insights` on contacts already joined (so a caller that needs them too joins once)."""
     start, end = (as_naive_utc(period[0]), as_naive_utc(period[1])) if period else (None, None)
-    in_period = [c for c in conversations if _in_period(c, start, end)]
-    all_contacts = build_contacts(in_period, results)
+    all_contacts = [c for c in contacts if _in_period(c, start, end)]
     cases = link_cases(all_contacts, window_days=window_days, similarity_threshold=similarity_threshold)
     if team is not None:
         # Keep whole cases that touch the team, so a repeat to another team still counts.

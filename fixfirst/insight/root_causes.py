@@ -20,7 +20,6 @@ An unrecognised policy is never treated as forced: nobody can check what it allo
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -29,7 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact
-from fixfirst.insight.lexicon_files import RootCauseTerms, default_root_cause_terms
+from fixfirst.insight.lexicon_files import RootCauseTerms, default_root_cause_terms, ignore_case
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.model import Behaviour, Conversation, Outcome, Role
 
@@ -113,7 +112,7 @@ def _named_terms(
         claimed: list[tuple[int, int]] = []
         for name, patterns in terms:
             for pattern in patterns:
-                match = re.search(pattern, turn.text, re.IGNORECASE)
+                match = ignore_case(pattern).search(turn.text)
                 if match is None:
                     continue
                 if any(s <= match.start() < e for s, e in claimed):
@@ -124,7 +123,7 @@ def _named_terms(
                     found.setdefault(name, q)
                 break
         if generic:
-            for match in re.finditer(generic, turn.text, re.IGNORECASE):
+            for match in ignore_case(generic).finditer(turn.text):
                 if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in claimed):
                     continue
                 name = f"{match.group(1).lower()} policy"
@@ -268,6 +267,16 @@ def find_root_causes(
     system_rows.sort(key=lambda r: (-r.cost, -r.contacts, r.name))
 
     blocked: dict[str, str] = {}
+    # Whether a policy is forced depends only on the policy and the contact's agents: decided once
+    # per (policy, agents) pair, not once per contact (which was quadratic in a policy's contacts).
+    forced: dict[tuple[str, tuple[str, ...]], bool] = {}
+
+    def forced_for(name: str, contact: Contact) -> bool:
+        key = (name, contact.agents)
+        if key not in forced:
+            forced[key] = _forced_for(contact, [by_id[cid] for cid in policies[name]], forced_below, min_peers)
+        return forced[key]
+
     for contact in contacts:
         if contact.has(Behaviour.SYSTEM_GAP):
             name = next((n for n, ch in systems.items() if contact.id in ch), UNNAMED_SYSTEM)
@@ -277,9 +286,7 @@ def find_root_causes(
                 (
                     n
                     for n, ch in policies.items()
-                    if contact.id in ch
-                    and n != UNNAMED_POLICY
-                    and _forced_for(contact, [by_id[cid] for cid in ch], forced_below, min_peers)
+                    if contact.id in ch and n != UNNAMED_POLICY and forced_for(n, contact)
                 ),
                 None,
             )

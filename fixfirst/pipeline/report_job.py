@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fixfirst.insight import Insights, build_insights
+from fixfirst.insight import Insights
+from fixfirst.insight.contacts import Contact, build_contacts
+from fixfirst.insight.insights import insights_from_contacts
 from fixfirst.model import AnalysisResult, Conversation, Survey
 from fixfirst.report.from_insights import report_from_insights
 from fixfirst.report.report_model import ReportModel
@@ -34,6 +36,7 @@ class LoadedInsights:
     insights: Insights
     conversations: list[Conversation]
     results: dict[str, AnalysisResult]
+    contacts: list[Contact]
 
 
 def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedInsights:
@@ -51,15 +54,15 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
     surveys: list[Survey] = [
         s for s in store.iter_surveys() if s.conversation_id in wanted or s.customer_id in customers
     ]
-    insights = build_insights(
-        conversations,
-        results,
+    contacts = build_contacts(conversations, results)
+    insights = insights_from_contacts(
+        contacts,
         surveys,
         window_days=scope.window_days,
         period=(scope.start, scope.end) if scope.start or scope.end else None,
         team=scope.team,
     )
-    return LoadedInsights(insights, conversations, results)
+    return LoadedInsights(insights, conversations, results, contacts)
 
 
 def build_report_model(store: Store, scope: ReportScope = ReportScope(), *, title: str | None = None) -> ReportModel:
@@ -69,5 +72,6 @@ def build_report_model(store: Store, scope: ReportScope = ReportScope(), *, titl
         loaded.insights,
         loaded.conversations,
         loaded.results,
+        contacts=loaded.contacts,
         title=title or f"FixFirst report - {scope.describe()}",
     )

@@ -302,14 +302,17 @@ def report_from_insights(
     title: str = "FixFirst report",
     generated_at: datetime | None = None,
     drill_down: int = DEFAULT_DRILL_DOWN,
+    contacts: Sequence[Contact] | None = None,
 ) -> ReportModel:
     """Build the report model from `build_insights()` output and the same conversations and results.
 
-    `drill_down` caps the lowest-scoring conversations added to those the report already quotes.
+    `drill_down` caps the lowest-scoring conversations added to those the report already quotes;
+    `contacts`, when the caller already joined them, saves joining conversations and results again.
     """
     all_conversations = list(conversations)
     by_id = {c.id: c for c in all_conversations}
-    contacts = [c for c in build_contacts(all_conversations, results) if _in_scope(c, insights)]
+    joined = contacts if contacts is not None else build_contacts(all_conversations, results)
+    contacts = [c for c in joined if _in_scope(c, insights)]
     analysed = [c for c in contacts if c.result is not None]
 
     counts = Counter(c.outcome.value for c in analysed if c.outcome is not None)
