@@ -67,6 +67,13 @@ def conversation_rows(conversation: Conversation) -> tuple[Row, list[Row]]:
     return row, turns
 
 
+def agent_rows(row: Mapping[str, Any], turns: Iterable[Mapping[str, Any]]) -> list[Row]:
+    """`conversation_agents` rows: listed agents plus authors of agent turns, once each."""
+    names = set(row["agent_ids"])
+    names.update(t["author"] for t in turns if t["role"] == "agent" and t["author"])
+    return [{"conversation_id": row["id"], "agent_id": name} for name in sorted(names)]
+
+
 def _digest(row: Mapping[str, Any], turns: Sequence[Mapping[str, Any]]) -> str:
     # repr() of str/None/bool/int/UTC datetime is unambiguous and fast; metadata needs canonical JSON.
     parts = [repr(row[key]) for key in ("id", "channel", "company", "started_at", "customer_id", "team")]

@@ -52,6 +52,7 @@ from fixfirst.store.engine import create_store_engine, resolve_url, write_transa
 from fixfirst.store.migrate import upgrade_to_head
 from fixfirst.store.rows import (
     Row,
+    agent_rows,
     conversation_from_rows,
     conversation_rows,
     result_from_rows,
@@ -60,6 +61,7 @@ from fixfirst.store.rows import (
     survey_row,
 )
 from fixfirst.store.tables import (
+    conversation_agents_table,
     conversations_table,
     findings_table,
     results_table,
@@ -313,6 +315,9 @@ class Store:
 
             _insert_ignoring_conflicts(conn, conversations_table, new_rows)
             _insert_ignoring_conflicts(conn, turns_table, new_turns)
+            _insert_ignoring_conflicts(
+                conn, conversation_agents_table, [a for r in new_rows for a in agent_rows(r, latest[r["id"]][1])]
+            )
             if changed_rows:
                 for chunk in _chunks(stale_results, _IN_CHUNK):
                     conn.execute(delete(findings_table).where(findings_table.c.conversation_id.in_(chunk)))
@@ -321,6 +326,15 @@ class Store:
                     conn.execute(delete(turns_table).where(turns_table.c.conversation_id.in_(chunk)))
                 _update_by_id(conn, conversations_table, changed_rows)
                 _insert_ignoring_conflicts(conn, turns_table, changed_turns)
+                for chunk in _chunks([row["id"] for row in changed_rows], _IN_CHUNK):
+                    conn.execute(
+                        delete(conversation_agents_table).where(conversation_agents_table.c.conversation_id.in_(chunk))
+                    )
+                _insert_ignoring_conflicts(
+                    conn,
+                    conversation_agents_table,
+                    [a for r in changed_rows for a in agent_rows(r, latest[r["id"]][1])],
+                )
         return stats
 
     def ingest_conversations(

@@ -65,6 +65,7 @@ class ConversationRow(Base):
         Index("ix_conversations_customer_id", "customer_id"),
         Index("ix_conversations_team", "team"),
         Index("ix_conversations_started_at", "started_at"),
+        Index("ix_conversations_ingested_at", "ingested_at"),
     )
 
 
@@ -82,6 +83,23 @@ class TurnRow(Base):
     public: Mapped[bool] = mapped_column(Boolean)
 
     conversation: Mapped[ConversationRow] = relationship(back_populates="turns")
+
+
+class ConversationAgentRow(Base):
+    """Who worked a conversation (listed agents and authors of agent turns), one row per agent.
+
+    Why a table: an agent's own list and every "by agent" filter must be an indexed lookup, not a
+    scan of every conversation's JSON and turns. Kept in step by the store on every write.
+    """
+
+    __tablename__ = "conversation_agents"
+
+    conversation_id: Mapped[str] = mapped_column(
+        StorableString(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    agent_id: Mapped[str] = mapped_column(StorableText(), primary_key=True)
+
+    __table_args__ = (Index("ix_conversation_agents_agent_id", "agent_id"),)
 
 
 class SurveyRow(Base):
@@ -129,7 +147,10 @@ class AnalysisResultRow(Base):
         back_populates="result", order_by="FindingRow.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    __table_args__ = (Index("ix_analysis_results_outcome", "outcome"),)
+    __table_args__ = (
+        Index("ix_analysis_results_outcome", "outcome"),
+        Index("ix_analysis_results_analyzed_at", "analyzed_at"),
+    )
 
 
 class FindingRow(Base):
@@ -160,6 +181,7 @@ class FindingRow(Base):
 
 conversations_table = ConversationRow.__table__
 turns_table = TurnRow.__table__
+conversation_agents_table = ConversationAgentRow.__table__
 surveys_table = SurveyRow.__table__
 results_table = AnalysisResultRow.__table__
 findings_table = FindingRow.__table__

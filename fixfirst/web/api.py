@@ -6,6 +6,7 @@ Errors are JSON ``{"detail": ...}`` with a 4xx status; batches answer per record
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -21,18 +22,17 @@ from fixfirst.web.record_intake import MAX_BATCH, RecordStatus
 from fixfirst.web.review import (
     ReviewError,
     ReviewSubmission,
-    agreement_report,
-    load_review_state,
     record_review,
-    review_queue,
 )
 from fixfirst.web.views import (
     ConversationFilter,
     NotVisible,
     agent_view,
+    agreement_for,
     conversation_detail,
     detail_json,
     list_conversations,
+    review_queue_for,
     scoped_insights,
     team_view,
     visible_agents,
@@ -101,12 +101,10 @@ def post_conversations(payload: RecordsBody, ctx: Ctx, who: ApiUser) -> JSONResp
 def post_surveys(payload: RecordsBody, ctx: Ctx, who: ApiUser) -> JSONResponse:
     if not who.can_write:
         raise HTTPException(403, "your role may not ingest surveys")
-    snapshot = ctx.cache.snapshot()
-
     def allowed(survey: Survey) -> bool:
         if who.all_teams:
             return True
-        conversation = snapshot.conversations.get(survey.conversation_id or "")
+        conversation = ctx.store.get_conversation(survey.conversation_id or "") if survey.conversation_id else None
         return conversation is not None and who.can_see(conversation)
 
     return _batch_response(ctx.intake.surveys(_records(payload), allowed))
@@ -133,14 +131,14 @@ def get_conversations(
         since=since,
         until=until,
     )
-    total, items = list_conversations(ctx.cache.snapshot(), who, filters, limit=limit, offset=offset)
+    total, items = list_conversations(ctx.store, who, filters, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
 @router.get("/conversations/{conversation_id}", summary="One conversation with findings, evidence and reviews")
 def get_conversation(conversation_id: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
     try:
-        return detail_json(conversation_detail(ctx.store, ctx.cache.snapshot(), who, conversation_id))
+        return detail_json(conversation_detail(ctx.store, who, conversation_id))
     except NotVisible:
         raise _not_found("conversation") from None
 
@@ -276,21 +274,15 @@ def post_dispute(conversation_id: str, dispute: DisputeIn, ctx: Ctx, who: ApiUse
 def get_review_queue(ctx: Ctx, who: ApiUser, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     if not who.can_review:
         raise HTTPException(403, "your role may not review")
-    snapshot = ctx.cache.snapshot()
-    latest, disputes = load_review_state(ctx.store)
-    visible = [r for cid, r in snapshot.results.items() if who.can_see(snapshot.conversations[cid])]
-    queue = review_queue(visible, latest, [d for d in disputes if d.conversation_id in snapshot.conversations])
-    return {"total": len(queue), "items": [e.__dict__ for e in queue[offset : offset + limit]]}
+    total, page = review_queue_for(ctx.store, who, limit=limit, offset=offset)
+    return {"total": total, "items": [asdict(e) for e in page]}
 
 
 @router.get("/agreement", summary="Machine-vs-reviewer agreement (Cohen's kappa per label)")
 def get_agreement(ctx: Ctx, who: ApiUser) -> dict[str, Any]:
     if not who.can_review:
         raise HTTPException(403, "your role may not review")
-    snapshot = ctx.cache.snapshot()
-    results = {cid: r for cid, r in snapshot.results.items() if who.can_see(snapshot.conversations[cid])}
-    latest, _ = load_review_state(ctx.store)
-    report = agreement_report(results, latest)
+    report = agreement_for(ctx.store, who)
     return {
         "reviewed": report.reviewed,
         "outcome_kappa": report.outcome_kappa,

@@ -32,7 +32,7 @@ from fixfirst.store.web_records import get_or_create_setting
 from fixfirst.web import api, pages, survey_form
 from fixfirst.web.auth import SessionCodec
 from fixfirst.web.context import LoginRequired, WebContext
-from fixfirst.web.insights_cache import InsightsCache
+from fixfirst.web.insights_cache import InsightsCache, InsightsNotReady
 from fixfirst.web.record_intake import RecordIntake
 from fixfirst.web.template_filters import register_template_filters
 
@@ -145,6 +145,18 @@ def _install_error_pages(app: FastAPI, ctx: WebContext) -> None:
             status_code=exc.status_code,
             headers=exc.headers,
         )
+
+    @app.exception_handler(InsightsNotReady)
+    async def insights_not_ready(request: Request, exc: InsightsNotReady) -> Response:
+        # Big store, first view of these numbers: they are computed in the background; ask again soon.
+        headers = {"Retry-After": "10"}
+        message = f"{exc} - this page refreshes by itself."
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=503, headers=headers)
+        page = ctx.templates.get_template("error.html").render(
+            {"request": request, "who": None, "status": 503, "message": message, "csrf": "", "refresh": 10}
+        )
+        return HTMLResponse(page, status_code=503, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

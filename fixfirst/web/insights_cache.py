@@ -1,71 +1,140 @@
-"""The Insights object per store and team scope, rebuilt only when the data changed.
+"""The Insights object per team scope, rebuilt off the request path when the data changed.
 
-Why: ``build_insights`` over the demo's 520 contacts takes about a second; a page view must
-not pay it each time. The cache key is the store's data fingerprint (counts and newest
-ingest/analysis times, read with one cheap query set) plus an in-process generation bumped on
-every write through the API, so writes by this server, by the CLI or by another server process
-all invalidate it. A lock makes concurrent page views wait for one rebuild instead of doing N.
+Why: ``build_insights`` reads every stored contact (about 2 s for 10,000); a page view must not
+pay that, and no request may wait on another's rebuild. So:
+
+- the cache key is the store's data fingerprint (counts and newest ingest/analysis times, indexed
+  queries) plus a generation bumped on every write through the API; writes by this server, by the
+  CLI or by another server process all change it. On a big store the fingerprint is read at most
+  every ``CHECK_EVERY_S`` seconds, so page views do not pay for it;
+- on a big store, when the key changed, the page gets the last insights at once and one
+  background thread per scope rebuilds them, then swaps them in;
+- a small store (at most ``INLINE_LIMIT`` conversations: a build takes a second or two) is
+  rebuilt inside the request, so every view is exact; on a bigger store the first view of a scope
+  starts the build and answers :class:`InsightsNotReady` (a "being computed" page, HTTP 503 with
+  Retry-After) instead of holding the request for minutes.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from fixfirst.insight import Insights, build_insights
-from fixfirst.model import AnalysisResult, Conversation, Survey
 from fixfirst.store import Store
 from fixfirst.store.web_records import data_fingerprint
 
+log = logging.getLogger(__name__)
+
+#: Stores with at most this many conversations build a scope's first insights inside the request.
+INLINE_LIMIT = 5_000
+#: Seconds between two reads of the store's fingerprint (writes through this server bump it at once).
+CHECK_EVERY_S = 2.0
+
+
+class InsightsNotReady(RuntimeError):
+    """The first insights of a scope are still being computed in the background."""
+
+    def __init__(self, started_at: datetime) -> None:
+        super().__init__(f"insights are being computed (since {started_at:%H:%M:%S} UTC)")
+        self.started_at = started_at
+
 
 @dataclass(frozen=True)
-class Snapshot:
-    """Everything the dashboard reads, loaded together so pages agree with each other."""
-
-    conversations: dict[str, Conversation]
-    results: dict[str, AnalysisResult]
-    surveys: tuple[Survey, ...]
+class _Entry:
+    key: tuple[Any, ...]
+    insights: Insights
+    computed_at: datetime
 
 
 class InsightsCache:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, inline_limit: int | None = None) -> None:
         self._store = store
+        self._inline_limit = INLINE_LIMIT if inline_limit is None else inline_limit
         self._lock = threading.Lock()
         self._generation = 0
-        self._key: tuple[Any, ...] | None = None
-        self._snapshot: Snapshot | None = None
-        self._insights: dict[str | None, Insights] = {}
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._checked_at = 0.0
+        self._entries: dict[str | None, _Entry] = {}
+        self._building: dict[str | None, datetime] = {}
+        self._inline_locks: dict[str | None, threading.Lock] = {}
 
     def invalidate(self) -> None:
         """Called after every write through the web layer."""
         with self._lock:
             self._generation += 1
+            self._checked_at = 0.0
 
     def _current_key(self) -> tuple[Any, ...]:
-        return (self._generation, *data_fingerprint(self._store))
-
-    def snapshot(self) -> Snapshot:
+        """(generation, *fingerprint); on a big store the fingerprint is re-read every CHECK_EVERY_S."""
+        now = time.monotonic()
         with self._lock:
-            return self._fresh_snapshot()
+            known, generation = self._fingerprint, self._generation
+            fresh = known is not None and self._big(known) and now - self._checked_at < CHECK_EVERY_S
+        if not fresh:
+            known = data_fingerprint(self._store)
+            with self._lock:
+                self._fingerprint, self._checked_at = known, now
+        assert known is not None
+        return (generation, *known)
 
-    def _fresh_snapshot(self) -> Snapshot:
-        key = self._current_key()
-        if self._snapshot is None or key != self._key:
-            conversations = {c.id: c for c in self._store.iter_conversations()}
-            results = {r.id: r for r in self._store.iter_results()}
-            surveys = tuple(self._store.iter_surveys())
-            self._snapshot = Snapshot(conversations, results, surveys)
-            self._insights = {}
-            self._key = key
-        return self._snapshot
+    def _big(self, fingerprint: tuple[Any, ...]) -> bool:
+        return int(fingerprint[0] or 0) > self._inline_limit
+
+    def _compute(self, team: str | None) -> Insights:
+        return build_insights(
+            self._store.iter_conversations(), self._store.iter_results(), self._store.iter_surveys(), team=team
+        )
+
+    def _build_in_background(self, team: str | None, key: tuple[Any, ...]) -> None:
+        with self._lock:
+            if team in self._building:
+                return
+            self._building[team] = datetime.now(UTC)
+
+        def run() -> None:
+            try:
+                insights = self._compute(team)
+                with self._lock:
+                    self._entries[team] = _Entry(key, insights, datetime.now(UTC))
+            except Exception:  # a failed rebuild keeps the last insights; the next view tries again
+                log.exception("rebuilding insights for team %r failed", team)
+            finally:
+                with self._lock:
+                    self._building.pop(team, None)
+
+        threading.Thread(target=run, name=f"insights-{team or 'all'}", daemon=True).start()
 
     def insights(self, team: str | None = None) -> Insights:
         """Insights over all stored data, or for one team (``build_insights(team=...)``)."""
+        key = self._current_key()
         with self._lock:
-            snapshot = self._fresh_snapshot()
-            if team not in self._insights:
-                self._insights[team] = build_insights(
-                    snapshot.conversations.values(), snapshot.results, snapshot.surveys, team=team
-                )
-            return self._insights[team]
+            entry = self._entries.get(team)
+        if entry is not None and entry.key == key:
+            return entry.insights
+        if self._big(key[1:]):
+            self._build_in_background(team, key)
+            if entry is not None:
+                return entry.insights  # the last complete insights while the new ones are computed
+            with self._lock:
+                raise InsightsNotReady(self._building.get(team, datetime.now(UTC)))
+        with self._lock:
+            inline_lock = self._inline_locks.setdefault(team, threading.Lock())
+        with inline_lock:  # concurrent views wait for one build instead of doing N
+            with self._lock:
+                entry = self._entries.get(team)
+            if entry is None or entry.key != key:
+                entry = _Entry(key, self._compute(team), datetime.now(UTC))
+                with self._lock:
+                    self._entries[team] = entry
+            return entry.insights
+
+    def computed_at(self, team: str | None = None) -> datetime | None:
+        """When the insights now served for `team` were computed (None before the first build)."""
+        with self._lock:
+            entry = self._entries.get(team)
+        return entry.computed_at if entry else None

@@ -25,19 +25,18 @@ from fixfirst.web.review import (
     REJECTED,
     ReviewError,
     ReviewSubmission,
-    agreement_report,
     finding_item,
     latest_reviews,
-    load_review_state,
     record_review,
-    review_queue,
 )
 from fixfirst.web.views import (
     ConversationFilter,
     NotVisible,
     agent_view,
+    agreement_for,
     conversation_detail,
     list_conversations,
+    review_queue_for,
     scoped_insights,
     team_view,
     visible_agents,
@@ -186,9 +185,7 @@ def agent_page(agent_id: str, request: Request, ctx: Ctx, who: PageUser) -> HTML
         card, plan = agent_view(ctx.cache, who, agent_id)
     except NotVisible:
         raise _not_found("agent") from None
-    total, recent = list_conversations(
-        ctx.cache.snapshot(), who, ConversationFilter(agent=agent_id), limit=20, offset=0
-    )
+    total, recent = list_conversations(ctx.store, who, ConversationFilter(agent=agent_id), limit=20, offset=0)
     return render(request, ctx, who, "agent.html", card=card, plan=plan, recent=recent, total=total)
 
 
@@ -210,9 +207,7 @@ def conversations_page(
         outcome=outcome if outcome in {o.value for o in Outcome} else None,
         label=label if label in {b.value for b in Behaviour} else None,
     )
-    total, items = list_conversations(
-        ctx.cache.snapshot(), who, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-    )
+    total, items = list_conversations(ctx.store, who, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
         request,
         ctx,
@@ -231,7 +226,7 @@ def conversations_page(
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
     try:
-        detail = conversation_detail(ctx.store, ctx.cache.snapshot(), who, conversation_id)
+        detail = conversation_detail(ctx.store, who, conversation_id)
     except NotVisible:
         raise _not_found("conversation") from None
     findings = list(detail.result.findings) if detail.result else []
@@ -331,14 +326,9 @@ def dispute_submit(
 def review_page(request: Request, ctx: Ctx, who: PageUser, saved: str | None = None) -> HTMLResponse:
     if not who.can_review:
         raise _not_found("page")
-    snapshot = ctx.cache.snapshot()
-    visible = {cid: r for cid, r in snapshot.results.items() if who.can_see(snapshot.conversations[cid])}
-    latest, disputes = load_review_state(ctx.store)
-    queue = review_queue(visible.values(), latest, [d for d in disputes if d.conversation_id in visible])
-    report = agreement_report(visible, latest)
-    return render(
-        request, ctx, who, "review.html", queue=queue[:100], queue_total=len(queue), report=report, saved=saved
-    )
+    total, queue = review_queue_for(ctx.store, who, limit=100, offset=0)
+    report = agreement_for(ctx.store, who)
+    return render(request, ctx, who, "review.html", queue=queue, queue_total=total, report=report, saved=saved)
 
 
 @router.get("/root-causes", response_class=HTMLResponse)

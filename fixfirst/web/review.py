@@ -162,49 +162,5 @@ def agreement_report(
     )
 
 
-@dataclass(frozen=True)
-class QueueEntry:
-    conversation_id: str
-    outcome: str
-    confidence: float
-    reasons: tuple[str, ...]
-    open_disputes: int
-
-
-def review_queue(
-    results: Iterable[AnalysisResult],
-    latest: Mapping[str, Mapping[str, ReviewRecord]],
-    open_disputes: Iterable[DisputeRecord],
-    *,
-    low_confidence: float = LOW_CONFIDENCE,
-) -> list[QueueEntry]:
-    """Unreviewed low-confidence conversations and every conversation with an open dispute.
-
-    Disputed ones first (someone is waiting), then lowest confidence first.
-    """
-    disputes: dict[str, int] = {}
-    for dispute in open_disputes:
-        disputes[dispute.conversation_id] = disputes.get(dispute.conversation_id, 0) + 1
-    entries: list[QueueEntry] = []
-    for result in results:
-        reasons: list[str] = []
-        if disputes.get(result.id):
-            reasons.append("disputed")
-        if result.outcome.confidence < low_confidence and OUTCOME_ITEM not in latest.get(result.id, {}):
-            reasons.append("low confidence")
-        if reasons:
-            entries.append(
-                QueueEntry(
-                    result.id,
-                    result.outcome.label.value,
-                    result.outcome.confidence,
-                    tuple(reasons),
-                    disputes.get(result.id, 0),
-                )
-            )
-    entries.sort(key=lambda e: (-e.open_disputes, e.confidence, e.conversation_id))
-    return entries
-
-
 def load_review_state(store: Store) -> tuple[dict[str, dict[str, ReviewRecord]], list[DisputeRecord]]:
     return latest_reviews(iter_reviews(store)), list_disputes(store, status="open")

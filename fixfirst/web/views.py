@@ -8,78 +8,63 @@ store or the insight stage directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from fixfirst.insight import CoachingPlan, Insights, Scorecard
 from fixfirst.model import AnalysisResult, Conversation
 from fixfirst.store import Store
-from fixfirst.store.column_types import to_utc
+from fixfirst.store.listing import (
+    ListFilter,
+    QueueRow,
+    Visibility,
+    list_conversation_page,
+    review_queue_page,
+    visible_ids,
+)
 from fixfirst.store.web_records import DisputeRecord, ReviewRecord, iter_reviews, list_disputes
-from fixfirst.web.access import Principal, agents_of
-from fixfirst.web.insights_cache import InsightsCache, Snapshot
-from fixfirst.web.review import finding_item
+from fixfirst.web.access import Principal
+from fixfirst.web.insights_cache import InsightsCache
+from fixfirst.web.review import (
+    LOW_CONFIDENCE,
+    AgreementReport,
+    agreement_report,
+    finding_item,
+    load_review_state,
+)
 
 
 class NotVisible(LookupError):
     """The thing does not exist or the principal may not see it (the two are not told apart)."""
 
 
-@dataclass(frozen=True)
-class ConversationFilter:
-    team: str | None = None
-    agent: str | None = None
-    outcome: str | None = None
-    label: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+ConversationFilter = ListFilter
 
 
-def conversation_summary(conversation: Conversation, result: AnalysisResult | None) -> dict[str, Any]:
-    return {
-        "id": conversation.id,
-        "channel": conversation.channel,
-        "team": conversation.team,
-        "agents": sorted(agents_of(conversation)),
-        "started_at": conversation.started_at.isoformat() if conversation.started_at else None,
-        "turns": len(conversation.turns),
-        "outcome": result.outcome.label.value if result else None,
-        "outcome_confidence": result.outcome.confidence if result else None,
-        "score": result.score.points if result and result.score else None,
-        "labels": sorted({f.label for f in result.findings}) if result else [],
-    }
-
-
-def _matches(conversation: Conversation, result: AnalysisResult | None, f: ConversationFilter) -> bool:
-    if f.team is not None and conversation.team != f.team:
-        return False
-    if f.agent is not None and f.agent not in agents_of(conversation):
-        return False
-    if f.outcome is not None and (result is None or result.outcome.label.value != f.outcome):
-        return False
-    if f.label is not None and (result is None or not result.has(f.label)):
-        return False
-    if f.since is not None or f.until is not None:
-        if conversation.started_at is None:
-            return False
-        start = to_utc(conversation.started_at)
-        if f.since is not None and start < to_utc(f.since):
-            return False
-        if f.until is not None and start >= to_utc(f.until):
-            return False
-    return True
+def visibility(who: Principal) -> Visibility:
+    """The principal's access rule as a query condition (the same rule as `Principal.can_see`)."""
+    if who.is_agent:
+        return Visibility(agent=who.agent_id) if who.agent_id is not None else Visibility(nothing=True)
+    return Visibility() if who.all_teams else Visibility(teams=who.teams)
 
 
 def list_conversations(
-    snapshot: Snapshot, who: Principal, f: ConversationFilter, *, limit: int, offset: int
+    store: Store, who: Principal, f: ConversationFilter, *, limit: int, offset: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(total matching, one page of summaries), newest first."""
-    visible = [
-        c for c in snapshot.conversations.values() if who.can_see(c) and _matches(c, snapshot.results.get(c.id), f)
-    ]
-    visible.sort(key=lambda c: (c.started_at.timestamp() if c.started_at else 0.0, c.id), reverse=True)
-    page = visible[offset : offset + limit]
-    return len(visible), [conversation_summary(c, snapshot.results.get(c.id)) for c in page]
+    """(total matching, one page of summaries), newest first; filtered, sorted and paged in SQL."""
+    return list_conversation_page(store, visibility(who), f, limit=limit, offset=offset)
+
+
+def review_queue_for(store: Store, who: Principal, *, limit: int, offset: int) -> tuple[int, list[QueueRow]]:
+    """(total waiting, one page of the queue) of the conversations `who` may see."""
+    return review_queue_page(store, visibility(who), low_confidence=LOW_CONFIDENCE, limit=limit, offset=offset)
+
+
+def agreement_for(store: Store, who: Principal) -> AgreementReport:
+    """Machine-vs-reviewer agreement over the reviewed conversations `who` may see."""
+    latest, _ = load_review_state(store)
+    allowed = visible_ids(store, visibility(who), list(latest))
+    results = {cid: result for cid in sorted(allowed) if (result := store.get_result(cid)) is not None}
+    return agreement_report(results, latest)
 
 
 @dataclass(frozen=True)
@@ -91,11 +76,11 @@ class ConversationDetail:
     surveys: list[Any]
 
 
-def conversation_detail(store: Store, snapshot: Snapshot, who: Principal, conversation_id: str) -> ConversationDetail:
-    conversation = snapshot.conversations.get(conversation_id) or store.get_conversation(conversation_id)
+def conversation_detail(store: Store, who: Principal, conversation_id: str) -> ConversationDetail:
+    conversation = store.get_conversation(conversation_id)
     if conversation is None or not who.can_see(conversation):
         raise NotVisible(conversation_id)
-    result = snapshot.results.get(conversation_id) or store.get_result(conversation_id)
+    result = store.get_result(conversation_id)
     return ConversationDetail(
         conversation=conversation,
         result=result,

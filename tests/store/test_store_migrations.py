@@ -20,12 +20,18 @@ EXPECTED_TABLES = {
     "alembic_version", "conversations", "turns", "surveys", "analysis_results", "findings",
     # the dashboard's tables (migration 0002)
     "web_users", "web_api_tokens", "web_reviews", "web_disputes", "web_survey_tokens", "web_settings",
+    # who worked each conversation (migration 0003)
+    "conversation_agents",
 }
 EXPECTED_INDEXES = {
-    "conversations": {"ix_conversations_customer_id", "ix_conversations_team", "ix_conversations_started_at"},
+    "conversations": {
+        "ix_conversations_customer_id", "ix_conversations_team", "ix_conversations_started_at",
+        "ix_conversations_ingested_at",
+    },
+    "conversation_agents": {"ix_conversation_agents_agent_id"},
     "findings": {"ix_findings_label", "ix_findings_conversation_id"},
     "surveys": {"ix_surveys_conversation_id", "ix_surveys_customer_id"},
-    "analysis_results": {"ix_analysis_results_outcome"},
+    "analysis_results": {"ix_analysis_results_outcome", "ix_analysis_results_analyzed_at"},
 }
 
 

@@ -1,0 +1,229 @@
+"""Pages of conversations and of the review queue, filtered, sorted and counted in the database.
+
+Why here and not in Python: a list page must cost the same on a store of 500 contacts and of a
+million. Filters become indexed WHERE clauses (team, start time, outcome, agent through
+`conversation_agents`, label through `findings`), the page is ORDER BY ... LIMIT/OFFSET, and only
+the rows of that page are read back with their labels, agents and turn counts.
+
+Visibility is part of the query (`Visibility`), so a row a user may not see is never counted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
+from sqlalchemy.engine import Connection
+
+from fixfirst.store.column_types import to_utc
+from fixfirst.store.store import Store
+from fixfirst.store.tables import (
+    conversation_agents_table,
+    conversations_table,
+    findings_table,
+    results_table,
+    turns_table,
+)
+from fixfirst.store.web_tables import web_disputes_table as disputes_table
+from fixfirst.store.web_tables import web_reviews_table as reviews_table
+
+_c, _r, _a, _f = conversations_table.c, results_table.c, conversation_agents_table.c, findings_table.c
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What one user may see: every team (`teams=None`), some teams, or one agent's own contacts."""
+
+    teams: tuple[str, ...] | None = None
+    agent: str | None = None
+    nothing: bool = False
+
+    def condition(self) -> ColumnElement[bool]:
+        if self.nothing:
+            return false()
+        conditions: list[ColumnElement[bool]] = []
+        if self.agent is not None:
+            conditions.append(_has_agent(self.agent))
+        if self.teams is not None:
+            conditions.append(_c.team.in_(self.teams) if self.teams else false())
+        return and_(true(), *conditions)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    team: str | None = None
+    agent: str | None = None
+    outcome: str | None = None
+    label: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _has_agent(agent: str) -> ColumnElement[bool]:
+    return exists().where(_a.conversation_id == _c.id, _a.agent_id == agent)
+
+
+def _conditions(f: ListFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.team is not None:
+        conditions.append(_c.team == f.team)
+    if f.agent is not None:
+        conditions.append(_has_agent(f.agent))
+    if f.outcome is not None:
+        conditions.append(_r.outcome == f.outcome)
+    if f.label is not None:
+        conditions.append(exists().where(_f.conversation_id == _c.id, _f.label == f.label))
+    if f.since is not None:
+        conditions.append(_c.started_at >= to_utc(f.since))
+    if f.until is not None:
+        conditions.append(_c.started_at < to_utc(f.until))
+    return conditions
+
+
+def _page_details(conn: Connection, ids: Sequence[str]) -> tuple[dict[str, list[str]], dict[str, list[str]], dict]:
+    """Agents, finding labels and turn counts of the conversations on one page."""
+    agents: dict[str, list[str]] = defaultdict(list)
+    for cid, agent in conn.execute(select(_a.conversation_id, _a.agent_id).where(_a.conversation_id.in_(ids))):
+        agents[cid].append(agent)
+    labels: dict[str, set[str]] = defaultdict(set)
+    for cid, label in conn.execute(select(_f.conversation_id, _f.label).where(_f.conversation_id.in_(ids))):
+        labels[cid].add(label)
+    t = turns_table.c
+    counts = dict(
+        conn.execute(
+            select(t.conversation_id, func.count()).where(t.conversation_id.in_(ids)).group_by(t.conversation_id)
+        ).all()
+    )
+    return (
+        {cid: sorted(names) for cid, names in agents.items()},
+        {cid: sorted(found) for cid, found in labels.items()},
+        counts,
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else to_utc(moment).isoformat()
+
+
+def list_conversation_page(
+    store: Store, visible: Visibility, f: ListFilter, *, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """(total matching, one page of summaries), newest first (no start time last, then id descending)."""
+    where = [visible.condition(), *_conditions(f)]
+    joined = conversations_table.outerjoin(results_table, _r.conversation_id == _c.id)
+    page = (
+        select(_c.id, _c.channel, _c.team, _c.started_at, _r.outcome, _r.outcome_confidence, _r.points)
+        .select_from(joined)
+        .where(*where)
+        .order_by(_c.started_at.is_(None), _c.started_at.desc(), _c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    with store.engine.connect() as conn:
+        total = conn.scalar(select(func.count()).select_from(joined).where(*where)) or 0
+        rows = conn.execute(page).all()
+        agents, labels, turns = _page_details(conn, [row.id for row in rows]) if rows else ({}, {}, {})
+    return total, [
+        {
+            "id": row.id,
+            "channel": row.channel,
+            "team": row.team,
+            "agents": agents.get(row.id, []),
+            "started_at": _iso(row.started_at),
+            "turns": turns.get(row.id, 0),
+            "outcome": row.outcome,
+            "outcome_confidence": row.outcome_confidence,
+            "score": row.points,
+            "labels": labels.get(row.id, []),
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    conversation_id: str
+    outcome: str
+    confidence: float
+    reasons: tuple[str, ...]
+    open_disputes: int
+
+
+def review_queue_page(
+    store: Store, visible: Visibility, *, low_confidence: float, limit: int, offset: int
+) -> tuple[int, list[QueueRow]]:
+    """Conversations with open disputes (most disputes first), then unreviewed low-confidence ones
+    (lowest confidence first): the same order as `fixfirst.web.review.review_queue`, paged in SQL."""
+    d, v = disputes_table.c, reviews_table.c
+    open_count = (
+        select(func.count())
+        .where(d.conversation_id == _r.conversation_id, d.status == "open")
+        .correlate(results_table)
+        .scalar_subquery()
+    )
+    reviewed = exists().where(v.conversation_id == _r.conversation_id, v.item == "outcome")
+    low = and_(_r.outcome_confidence < low_confidence, ~reviewed)
+    base = results_table.join(conversations_table, _c.id == _r.conversation_id)
+    disputed_ids = select(d.conversation_id).where(d.status == "open")
+    disputed = _r.conversation_id.in_(disputed_ids)
+    with store.engine.connect() as conn:
+        # Few conversations are disputed: read them all, sorted like the Python queue.
+        first = conn.execute(
+            select(_r.conversation_id, _r.outcome, _r.outcome_confidence, open_count.label("n"), low.label("low"))
+            .select_from(base)
+            .where(visible.condition(), disputed)
+        ).all()
+        first_rows = sorted(
+            (
+                QueueRow(
+                    row.conversation_id, row.outcome, row.outcome_confidence,
+                    ("disputed", "low confidence") if row.low else ("disputed",), row.n,
+                )
+                for row in first
+            ),
+            key=lambda e: (-e.open_disputes, e.confidence, e.conversation_id),
+        )
+        low_where = [visible.condition(), low, ~disputed]
+        low_total = conn.scalar(select(func.count()).select_from(base).where(*low_where)) or 0
+        rows = first_rows[offset : offset + limit]
+        wanted = limit - len(rows)
+        if wanted > 0:
+            skip = max(0, offset - len(first_rows))
+            rest = conn.execute(
+                select(_r.conversation_id, _r.outcome, _r.outcome_confidence)
+                .select_from(base)
+                .where(*low_where)
+                .order_by(_r.outcome_confidence, _r.conversation_id)
+                .limit(wanted)
+                .offset(skip)
+            ).all()
+            rows += [
+                QueueRow(row.conversation_id, row.outcome, row.outcome_confidence, ("low confidence",), 0)
+                for row in rest
+            ]
+    return len(first_rows) + low_total, rows
+
+
+def visible_ids(store: Store, visible: Visibility, ids: Sequence[str]) -> set[str]:
+    """Which of `ids` the user may see (for per-id lookups such as reviewed conversations)."""
+    found: set[str] = set()
+    with store.engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            query = select(_c.id).where(_c.id.in_(chunk), visible.condition())
+            found.update(conn.scalars(query))
+    return found
+
+
+__all__ = [
+    "ListFilter",
+    "QueueRow",
+    "Visibility",
+    "list_conversation_page",
+    "review_queue_page",
+    "visible_ids",
+]

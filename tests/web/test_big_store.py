@@ -1,0 +1,75 @@
+"""A store too big to summarise inside a request: pages never wait on the rebuild.
+
+`INLINE_LIMIT` is set to 0 so the 29-conversation test store counts as big: the first view of the
+aggregates answers 503 with Retry-After while a background thread computes them, later views get
+them, and after a write the last insights are served at once while the new ones are computed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fixfirst.web import insights_cache
+from fixfirst.web.app import create_app
+
+from .conftest import login
+from .test_api import bearer, new_record
+from .web_fixtures import WebDb
+
+
+def _wait_for(client: TestClient, path: str, headers: dict[str, str]) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        answer = client.get(path, headers=headers)
+        if answer.status_code == 200:
+            return answer.json()
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "10"
+        time.sleep(0.1)
+    raise AssertionError(f"{path} never became ready")
+
+
+def test_aggregates_are_computed_off_the_request_path(writable_db: WebDb, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(insights_cache, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(insights_cache, "CHECK_EVERY_S", 0.0)
+    gate = threading.Event()  # holds every background build until the test lets it go
+    compute = insights_cache.InsightsCache._compute
+
+    def gated(self: insights_cache.InsightsCache, team: str | None) -> object:
+        assert gate.wait(60)
+        return compute(self, team)
+
+    monkeypatch.setattr(insights_cache.InsightsCache, "_compute", gated)
+    admin = bearer(writable_db, "admin")
+    with TestClient(create_app(writable_db.url)) as client:
+        first = client.get("/api/agents", headers=admin)
+        assert first.status_code == 503 and "being computed" in first.json()["detail"]
+        login(client, "admin")
+        page = client.get("/")
+        assert page.status_code == 503 and 'http-equiv="refresh"' in page.text
+        # Lists never need the insights: they answer at once from the database.
+        assert client.get("/api/conversations", headers=admin).json()["total"] == 29
+        gate.set()
+        before = _wait_for(client, "/api/agents", admin)
+        assert client.get("/").status_code == 200
+
+        gate.clear()
+        posted = client.post("/api/conversations", json=new_record("BIG-1"), headers=admin)
+        assert posted.status_code == 200, posted.text
+        # The write is in the lists at once; the aggregates come from the last build (never a
+        # 503 once one exists) until the new build is swapped in.
+        assert client.get("/api/conversations", headers=admin).json()["total"] == 30
+        assert client.get("/api/agents", headers=admin).json() == before
+        gate.set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            after = client.get("/api/agents", headers=admin).json()
+            if after != before:
+                break
+            time.sleep(0.1)
+        alex = next(a for a in after["items"] if a["name"] == "alex.rowe")
+        alex_before = next(a for a in before["items"] if a["name"] == "alex.rowe")
+        assert alex["contacts"] == alex_before["contacts"] + 1
