@@ -49,6 +49,7 @@ class Format(StrEnum):
     TWCS = "twcs"
     ZENDESK = "zendesk"
     SURVEYS = "surveys"
+    PARQUET = "parquet"
 
 
 #: CLI spellings -> ingest adapter names.
@@ -184,7 +185,8 @@ def ingest(
 def analyze_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files to analyze. Without paths: the conversations "
                                                        "stored in --db.", show_default=False)] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one JSON line per conversation here.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write one result per conversation here: JSON "
+                                             "lines, or Parquet for a .parquet path.")] = None,
     db: DbOption = None,
     format: FormatOption = Format.AUTO,  # noqa: A002
     mapping: MappingOption = None,

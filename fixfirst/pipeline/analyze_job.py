@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from fixfirst.analyze import result_to_json
+from fixfirst.analyze.result_parquet import ResultParquetWriter
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
 from fixfirst.model import AnalysisResult, Conversation
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
@@ -35,19 +36,43 @@ class AnalyzeSummary:
         self.behaviours.update({f.label for f in result.findings})
 
 
-def _write_line(sink: IO[str] | None, result: AnalysisResult) -> None:
-    if sink is not None:
-        sink.write(json.dumps(result_to_json(result), ensure_ascii=False) + "\n")
+class ResultSink(Protocol):
+    def write(self, result: AnalysisResult) -> None: ...
+
+
+class _JsonLinesSink:
+    """One contract JSON line per result."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._file: IO[str] = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
+
+    def write(self, result: AnalysisResult) -> None:
+        self._file.write(json.dumps(result_to_json(result), ensure_ascii=False) + "\n")
+
+    def __enter__(self) -> _JsonLinesSink:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._file.close()
+
+
+def _open_sink(out: str | Path | None) -> AbstractContextManager[ResultSink | None]:
+    """Where results go: nowhere, Parquet (an ``.parquet`` path) or JSON lines (any other path)."""
+    if out is None:
+        return nullcontext()
+    if str(out).lower().endswith(".parquet"):
+        return ResultParquetWriter(out)
+    return _JsonLinesSink(out)
 
 
 class _ResultWriter:
-    """Stores (when a store is given), writes JSON lines and counts results, one batch at a time."""
+    """Stores (when a store is given), writes results out and counts them, one batch at a time."""
 
     def __init__(
         self,
         *,
         store: Store | None,
-        sink: IO[str] | None,
+        sink: ResultSink | None,
         summary: AnalyzeSummary,
         batch_size: int,
         store_conversations: bool,
@@ -71,19 +96,12 @@ class _ResultWriter:
                 self.store.write_conversations(self.conversations)
             self.store.write_results(self.results)
         for result in self.results:
-            _write_line(self.sink, result)
+            if self.sink is not None:
+                self.sink.write(result)
             self.summary.add(result)
             if self.on_result:
                 self.on_result(result)
         self.conversations, self.results = [], []
-
-
-def _closing(sink: IO[str] | None) -> IO[str] | nullcontext[None]:
-    return sink if sink is not None else nullcontext()
-
-
-def _open_sink(out: str | Path | None) -> IO[str] | None:
-    return open(out, "w", encoding="utf-8") if out is not None else None  # noqa: SIM115 - closed by the caller
 
 
 def analyze_files(
@@ -110,7 +128,7 @@ def analyze_files(
     summary = AnalyzeSummary()
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
     items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
-    with RejectsWriter(rejects_path) as rejects, _closing(_open_sink(out)) as sink:
+    with RejectsWriter(rejects_path) as rejects, _open_sink(out) as sink:
         writer = _ResultWriter(store=store, sink=sink, summary=summary, batch_size=batch_size,
                                store_conversations=True, on_result=on_result)
         for item, result in prepared(items, workers=workers, redact=redact, analyze_options=options):
@@ -141,7 +159,7 @@ def analyze_stored(
     summary = AnalyzeSummary()
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
     conversations = store.iter_conversations(without_results=only_new)
-    with _closing(_open_sink(out)) as sink:
+    with _open_sink(out) as sink:
         writer = _ResultWriter(store=store, sink=sink, summary=summary, batch_size=batch_size,
                                store_conversations=False, on_result=on_result)
         for conversation, result in prepared(conversations, workers=workers, redact=False, analyze_options=options):
