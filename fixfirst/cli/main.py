@@ -29,6 +29,7 @@ from fixfirst.pipeline import (
     ingest_files,
     run_demo,
 )
+from fixfirst.pipeline.ray_job import analyze_with_ray
 from fixfirst.store import Store
 
 app = typer.Typer(
@@ -54,6 +55,11 @@ class Format(StrEnum):
 
 #: CLI spellings -> ingest adapter names.
 _ADAPTER_NAMES = {Format.JSONL: "fixfirst_jsonl"}
+
+
+class Engine(StrEnum):
+    LOCAL = "local"
+    RAY = "ray"
 
 
 class ExportFormat(StrEnum):
@@ -199,6 +205,11 @@ def analyze_command(
     only_new: Annotated[
         bool, typer.Option("--only-new", help="With stored conversations: only those not analyzed yet.")
     ] = False,
+    engine: Annotated[Engine, typer.Option(help="local: worker processes on this machine; ray: a Ray Data "
+                                           "pipeline (needs fixfirst[ray]), output identical.")] = Engine.LOCAL,
+    ray_address: Annotated[str | None, typer.Option("--ray-address", help="With --engine ray: join this cluster "
+                                                    "(ray://head:10001 or auto). Default: a local Ray instance.")
+                           ] = None,
 ) -> None:
     """Decide each conversation's outcome, agent behaviours (with evidence spans), sentiment and score.
 
@@ -209,7 +220,18 @@ def analyze_command(
         task = progress.add_task("analyzing", total=None)
         options = {"out": out, "scorecard": scorecard, "lexicon_dirs": lexicon_dir or (),
                    "on_result": lambda _r: progress.advance(task)}
-        if paths:
+        if engine is Engine.RAY:
+            if not paths:
+                raise ConfigError("--engine ray analyzes files (JSONL or Parquet shards); give their paths")
+            store = Store.open(db) if db else None
+            try:
+                summary = analyze_with_ray(paths, store=store, address=ray_address, format=_adapter(format),
+                                           csv_mapping=mapping, redact=redact, rejects_path=rejects,
+                                           workers=workers or default_workers(), **options)
+            finally:
+                if store:
+                    store.close()
+        elif paths:
             store = Store.open(db) if db else None
             try:
                 summary = analyze_files(paths, store=store, format=_adapter(format), csv_mapping=mapping,
