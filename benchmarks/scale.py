@@ -180,6 +180,14 @@ def time_dashboard(db: str, repeat: int, page_timeout: float) -> tuple[Stage, li
         ready = time.perf_counter() - started
         with httpx.Client(base_url=base, timeout=page_timeout, follow_redirects=False) as client:
             _login(client)
+            # A big store's aggregates are computed in the background after start: the first view
+            # answers 503 until they are ready. Time that, then time every page.
+            waited = time.perf_counter()
+            while client.get("/").status_code == 503:
+                if time.perf_counter() - waited > page_timeout:
+                    raise SystemExit("the dashboard's insights were not ready in time")
+                time.sleep(0.5)
+            insights_ready = time.perf_counter() - waited
             for path in PAGES:
                 samples: list[float] = []
                 status = 0
@@ -205,7 +213,7 @@ def time_dashboard(db: str, repeat: int, page_timeout: float) -> tuple[Stage, li
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
     stage = Stage("serve", time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                  note=f"ready in {ready:.2f} s")
+                  note=f"answers in {ready:.2f} s; insights ready {insights_ready:.1f} s after the first view")
     return stage, timings
 
 
@@ -284,7 +292,7 @@ def print_result(result: SizeResult, previous: SizeResult | None) -> None:
             f"| {stage.name} | {stage.wall_s:.1f} | {stage.cpu_s:.1f} | {stage.peak_rss_mib:.0f} | {rate} "
             f"| {ratio} | {stage.note} |"
         )
-    print("\n| page | first view ms | p50 ms | p95 ms | status |")
+    print("\n| page (after the insights are ready) | first view ms | p50 ms | p95 ms | status |")
     print("|---|---|---|---|---|")
     for page in result.pages:
         print(f"| `{page.path}` | {page.first_ms:.0f} | {page.p50_ms:.0f} | {page.p95_ms:.0f} | {page.status} |")

@@ -8,7 +8,8 @@ pay that, and no request may wait on another's rebuild. So:
   CLI or by another server process all change it. On a big store the fingerprint is read at most
   every ``CHECK_EVERY_S`` seconds, so page views do not pay for it;
 - on a big store, when the key changed, the page gets the last insights at once and one
-  background thread per scope rebuilds them, then swaps them in;
+  background thread per scope has them rebuilt in a child process (so requests keep the GIL and
+  the build's memory goes back to the system), then swaps them in;
 - a small store (at most ``INLINE_LIMIT`` conversations: a build takes a second or two) is
   rebuilt inside the request, so every view is exact; on a bigger store the first view of a scope
   starts the build and answers :class:`InsightsNotReady` (a "being computed" page, HTTP 503 with
@@ -18,8 +19,10 @@ pay that, and no request may wait on another's rebuild. So:
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +37,16 @@ log = logging.getLogger(__name__)
 INLINE_LIMIT = 5_000
 #: Seconds between two reads of the store's fingerprint (writes through this server bump it at once).
 CHECK_EVERY_S = 2.0
+
+
+def compute_insights(store: Store, team: str | None) -> Insights:
+    """Insights over everything stored (one team's scope when `team` is given)."""
+    return build_insights(store.iter_conversations(), store.iter_results(), store.iter_surveys(), team=team)
+
+
+def _compute_for_url(url: str, team: str | None) -> Insights:
+    with Store.open(url, migrate=False) as store:
+        return compute_insights(store, team)
 
 
 class InsightsNotReady(RuntimeError):
@@ -86,9 +99,15 @@ class InsightsCache:
         return int(fingerprint[0] or 0) > self._inline_limit
 
     def _compute(self, team: str | None) -> Insights:
-        return build_insights(
-            self._store.iter_conversations(), self._store.iter_results(), self._store.iter_surveys(), team=team
-        )
+        return compute_insights(self._store, team)
+
+    def _compute_apart(self, team: str | None) -> Insights:
+        """A rebuild in a fresh child process: the server's threads keep the GIL, and the memory the
+        build needs is returned to the system when the child exits."""
+        context = multiprocessing.get_context("spawn")  # never fork a process running server threads
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            return pool.submit(_compute_for_url, self._store.engine.url.render_as_string(hide_password=False),
+                               team).result()
 
     def _build_in_background(self, team: str | None, key: tuple[Any, ...]) -> None:
         with self._lock:
@@ -98,7 +117,7 @@ class InsightsCache:
 
         def run() -> None:
             try:
-                insights = self._compute(team)
+                insights = self._compute_apart(team)
                 with self._lock:
                     self._entries[team] = _Entry(key, insights, datetime.now(UTC))
             except Exception:  # a failed rebuild keeps the last insights; the next view tries again

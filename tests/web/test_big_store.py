@@ -36,13 +36,13 @@ def test_aggregates_are_computed_off_the_request_path(writable_db: WebDb, monkey
     monkeypatch.setattr(insights_cache, "INLINE_LIMIT", 0)
     monkeypatch.setattr(insights_cache, "CHECK_EVERY_S", 0.0)
     gate = threading.Event()  # holds every background build until the test lets it go
-    compute = insights_cache.InsightsCache._compute
+    compute = insights_cache.InsightsCache._compute_apart  # the real child-process build, held at a gate
 
     def gated(self: insights_cache.InsightsCache, team: str | None) -> object:
         assert gate.wait(60)
         return compute(self, team)
 
-    monkeypatch.setattr(insights_cache.InsightsCache, "_compute", gated)
+    monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", gated)
     admin = bearer(writable_db, "admin")
     with TestClient(create_app(writable_db.url)) as client:
         first = client.get("/api/agents", headers=admin)
