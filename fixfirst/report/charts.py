@@ -261,19 +261,15 @@ def outcome_strip(outcomes: dict[str, int], *, width: int = 120, height: int = 1
     return _svg(width, height, label or "No outcomes", body, "chart mix")
 
 
-def _quantile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    low = math.floor(position)
-    high = math.ceil(position)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def score_distribution(rows: Sequence[PerformerRow]) -> Markup:
-    """Box (quartiles, median) and strip (every score) per row on a 0-100 axis."""
+    """Box (quartiles, median), range whisker and a histogram strip per row on a 0-100 axis.
+
+    The strip is one bar per 5-point bin, its height by the bin's share of the row's busiest bin,
+    so the chart has the same size for 50 contacts or 50,000.
+    """
     width, label_w, right_w, row_h, axis_h = 820, 170, 120, 26, 26
     plot_w = width - label_w - right_w
-    shown = [r for r in rows if r.score.median is not None or r.score.values]
+    shown = [r for r in rows if r.score.median is not None or r.score.bins]
     height = axis_h + max(len(shown), 1) * row_h + 6
 
     def x_of(score: float) -> float:
@@ -292,33 +288,37 @@ def score_distribution(rows: Sequence[PerformerRow]) -> Markup:
     for i, row in enumerate(shown):
         y = axis_h + i * row_h + row_h / 2
         body.append(_text(label_w - 10, y, _truncate(row.name, 24), anchor="end", size=12))
-        values = row.score.values
-        q1 = row.score.q1 if row.score.q1 is not None else (_quantile(values, 0.25) if values else None)
-        q3 = row.score.q3 if row.score.q3 is not None else (_quantile(values, 0.75) if values else None)
-        median = row.score.median if row.score.median is not None else _quantile(values, 0.5)
-        if values:
+        score = row.score
+        if score.low is not None and score.high is not None:
             body.append(
-                f'<line x1="{_num(x_of(min(values)))}" y1="{_num(y)}" x2="{_num(x_of(max(values)))}" '
+                f'<line class="range" x1="{_num(x_of(score.low))}" y1="{_num(y)}" x2="{_num(x_of(score.high))}" '
                 f'y2="{_num(y)}" stroke="#8a909a" stroke-width="1"/>'
             )
-        if q1 is not None and q3 is not None:
+        busiest = max(score.bins, default=0)
+        step = 100 / len(score.bins) if score.bins else 0
+        for k, count in enumerate(score.bins):
+            if count:
+                bar = 10 * count / busiest
+                body.append(
+                    f'<rect class="bin" x="{_num(x_of(k * step))}" y="{_num(y + 10 - bar)}" '
+                    f'width="{_num(x_of((k + 1) * step) - x_of(k * step) - 0.5)}" height="{_num(bar)}" '
+                    f'fill="#1f2430" fill-opacity="0.3"><title>{k * step:.0f}-{(k + 1) * step:.0f}: '
+                    f"{count}</title></rect>"
+                )
+        if score.q1 is not None and score.q3 is not None:
             body.append(
-                f'<rect class="box" x="{_num(x_of(q1))}" y="{_num(y - 8)}" '
-                f'width="{_num(max(x_of(q3) - x_of(q1), 1))}" height="16" rx="2" fill="#dfe6f6" '
-                f'stroke="#3953a4" stroke-width="1.2"/>'
+                f'<rect class="box" x="{_num(x_of(score.q1))}" y="{_num(y - 8)}" '
+                f'width="{_num(max(x_of(score.q3) - x_of(score.q1), 1))}" height="16" rx="2" fill="#dfe6f6" '
+                f'fill-opacity="0.7" stroke="#3953a4" stroke-width="1.2"/>'
             )
-        for k, value in enumerate(values):
-            jitter = ((k * 37) % 11 - 5) * 0.9  # deterministic spread so equal scores stay visible
+        if score.median is not None:
             body.append(
-                f'<circle cx="{_num(x_of(value))}" cy="{_num(y + jitter)}" r="1.8" fill="#1f2430" '
-                f'fill-opacity="0.45"/>'
+                f'<line class="median" x1="{_num(x_of(score.median))}" y1="{_num(y - 9)}" '
+                f'x2="{_num(x_of(score.median))}" y2="{_num(y + 9)}" stroke="#1f2430" stroke-width="2.4"/>'
             )
-        body.append(
-            f'<line class="median" x1="{_num(x_of(median))}" y1="{_num(y - 9)}" '
-            f'x2="{_num(x_of(median))}" y2="{_num(y + 9)}" stroke="#1f2430" stroke-width="2.4"/>'
-        )
-        spread = f"{q1:.0f}–{q3:.0f}" if q1 is not None and q3 is not None else "–"
-        body.append(_text(label_w + plot_w + 10, y, f"{median:.0f}  (IQR {spread})", size=12, fill=_MUTED))
+        spread = f"{score.q1:.0f}–{score.q3:.0f}" if score.q1 is not None and score.q3 is not None else "–"
+        middle = "–" if score.median is None else f"{score.median:.0f}"
+        body.append(_text(label_w + plot_w + 10, y, f"{middle}  (IQR {spread})", size=12, fill=_MUTED))
     label = "Score distribution: " + ", ".join(
         f"{r.name} median {r.score.median:.0f}" for r in shown if r.score.median is not None
     )

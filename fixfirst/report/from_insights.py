@@ -99,9 +99,7 @@ def _performer(card: Scorecard, scores: Sequence[float]) -> PerformerRow:
         team=card.team if card.kind == "agent" else None,
         volume=card.contacts,
         outcomes=dict(card.outcomes),
-        score=ScoreSummary(
-            n=card.score.n, median=card.score.median, q1=card.score.q1, q3=card.score.q3, values=tuple(scores)
-        ),
+        score=ScoreSummary.of(scores, n=card.score.n, median=card.score.median, q1=card.score.q1, q3=card.score.q3),
         behaviour_rates=dict(card.behaviour_rates),
         csat_mean=card.survey.csat_mean,
         csat_n=card.survey.csat_n,

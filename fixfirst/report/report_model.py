@@ -11,8 +11,9 @@ built, so the renderer can slice text without guarding against bad offsets.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -80,6 +81,10 @@ class DriverRow(_Frozen):
         return self
 
 
+#: Bins of the score histogram per agent or team (5 points each).
+SCORE_BINS = 20
+
+
 class ScoreSummary(_Frozen):
     """Score distribution of one agent or team (0-100 scorecard points)."""
 
@@ -87,9 +92,28 @@ class ScoreSummary(_Frozen):
     median: float | None = None
     q1: float | None = None
     q3: float | None = None
-    values: tuple[float, ...] = Field(
-        default=(), description="Individual scores for the strip plot; may be empty (box only)."
+    low: float | None = Field(default=None, description="Lowest score.")
+    high: float | None = Field(default=None, description="Highest score.")
+    bins: tuple[int, ...] = Field(
+        default=(),
+        description=f"Scores per {100 // SCORE_BINS}-point bin from 0 to 100 ({SCORE_BINS} counts; empty = box only). "
+        "A histogram, not every score: the chart stays the same size for 50 or 50,000 contacts.",
     )
+
+    @classmethod
+    def of(
+        cls, scores: Sequence[float], *, n: int, median: float | None = None, q1: float | None = None,
+        q3: float | None = None,
+    ) -> Self:
+        """The summary with the histogram and range of `scores` (0-100 points; outside is clamped)."""
+        bins = [0] * SCORE_BINS
+        for score in scores:
+            bins[min(SCORE_BINS - 1, max(0, int(score * SCORE_BINS // 100)))] += 1
+        return cls(
+            n=n, median=median, q1=q1, q3=q3,
+            low=min(scores) if scores else None, high=max(scores) if scores else None,
+            bins=tuple(bins) if scores else (),
+        )
 
 
 class WeekScore(_Frozen):

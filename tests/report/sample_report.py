@@ -375,7 +375,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             team="Billing",
             volume=46,
             outcomes={"resolved": 30, "clear_no": 6, "owned_followup": 6, "deflected": 2, "unresolved": 2},
-            score=ScoreSummary(n=46, median=82, q1=71, q3=90, values=(92, 74, 88, 81, 90, 66, 85, 79, 95, 70, 83)),
+            score=ScoreSummary.of((92, 74, 88, 81, 90, 66, 85, 79, 95, 70, 83), n=46, median=82, q1=71, q3=90),
             behaviour_rates={
                 "ownership": 0.71,
                 "proactive": 0.33,
@@ -406,7 +406,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
                 "moved_private": 2,
                 "unresolved": 4,
             },
-            score=ScoreSummary(n=38, median=76, q1=60, q3=86, values=(84, 60, 77, 88, 52, 76, 91, 64)),
+            score=ScoreSummary.of((84, 60, 77, 88, 52, 76, 91, 64), n=38, median=76, q1=60, q3=86),
             behaviour_rates={
                 "ownership": 0.52,
                 "proactive": 0.21,
@@ -431,7 +431,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             team="Repairs",
             volume=41,
             outcomes={"resolved": 9, "clear_no": 2, "owned_followup": 3, "deflected": 11, "unresolved": 16},
-            score=ScoreSummary(n=41, median=28, q1=14, q3=52, values=(12, 20, 35, 8, 52, 60, 28, 14, 41)),
+            score=ScoreSummary.of((12, 20, 35, 8, 52, 60, 28, 14, 41), n=41, median=28, q1=14, q3=52),
             behaviour_rates={
                 "ownership": 0.15,
                 "proactive": 0.02,
@@ -456,7 +456,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             team="Repairs",
             volume=33,
             outcomes={"resolved": 14, "clear_no": 3, "owned_followup": 4, "deflected": 3, "unresolved": 9},
-            score=ScoreSummary(n=33, median=55, q1=30, q3=72, values=(8, 72, 55, 61, 30, 78, 44)),
+            score=ScoreSummary.of((8, 72, 55, 61, 30, 78, 44), n=33, median=55, q1=30, q3=72),
             behaviour_rates={
                 "ownership": 0.36,
                 "proactive": 0.06,
@@ -481,7 +481,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             team="Repairs",
             volume=4,
             outcomes={"resolved": 1, "unresolved": 3},
-            score=ScoreSummary(n=4, median=22, q1=12, q3=40, values=(10, 14, 30, 51)),
+            score=ScoreSummary.of((10, 14, 30, 51), n=4, median=22, q1=12, q3=40),
             behaviour_rates={"scripted_empathy": 0.5, "hollow_apology": 0.5},
             csat_mean=None,
             csat_n=0,

@@ -104,11 +104,23 @@ def test_chart_text_is_escaped() -> None:
 
 def test_score_distribution_box_spans_the_quartiles() -> None:
     row = PerformerRow(
-        name="amira", volume=5, score=ScoreSummary(n=5, median=50, q1=25, q3=75, values=(10, 90))
+        name="amira", volume=5, score=ScoreSummary.of((10, 90, 91), n=5, median=50, q1=25, q3=75)
     )
     doc = probe(str(score_distribution([row])))
     box = doc.find("rect", class_="box")[0]
     median = float(doc.find("line", class_="median")[0].attrs["x1"] or 0)
     left, width = float(box.attrs["x"] or 0), float(box.attrs["width"] or 0)
     assert median == pytest.approx(left + width / 2)
-    assert len(doc.find("circle")) == 2
+    # 10 falls in the 10-15 bin, 90 and 91 in the 90-95 bin (twice as tall).
+    bins = doc.find("rect", class_="bin")
+    assert [b.text for b in bins] == ["10-15: 1", "90-95: 2"]
+    assert float(bins[1].attrs["height"] or 0) == pytest.approx(2 * float(bins[0].attrs["height"] or 0))
+
+
+def test_score_distribution_size_does_not_grow_with_contacts() -> None:
+    few = PerformerRow(name="a", volume=50, score=ScoreSummary.of([2 * i for i in range(50)], n=50, median=50))
+    many = PerformerRow(
+        name="a", volume=50_000, score=ScoreSummary.of([i % 100 for i in range(50_000)], n=50_000, median=50)
+    )
+    assert len(str(score_distribution([many]))) < 1.2 * len(str(score_distribution([few])))
+    assert sum(many.score.bins) == 50_000 and len(many.score.bins) == 20

@@ -120,8 +120,10 @@ def test_agents_and_teams(built: tuple[ReportModel, list[Conversation]]) -> None
     agents = {a.name: a for a in model.agents}
     assert set(agents) == {"ana", "ben", "cat"}
     assert agents["ana"].outcomes["resolved"] == 8 and agents["ana"].team == "Billing"
-    assert agents["ana"].score.values == (90,) * 8
-    assert sorted(agents["ben"].score.values) == [10 + i for i in range(8)]
+    assert agents["ana"].score.bins[18] == 8 and sum(agents["ana"].score.bins) == 8  # all 90: the 90-95 bin
+    assert (agents["ana"].score.low, agents["ana"].score.high) == (90, 90)
+    assert agents["ben"].score.bins[2:4] == (5, 3) and sum(agents["ben"].score.bins) == 8  # 10..17
+    assert (agents["ben"].score.low, agents["ben"].score.high) == (10, 17)
     assert [agents[n].rank for n in ("ana", "cat", "ben")] == [1, 2, 3]
     assert agents["ben"].behaviour_rates["hollow_apology"] == pytest.approx(6 / 8)  # over analysed contacts
     assert agents["cat"].csat_mean is None and agents["cat"].csat_n == 0
