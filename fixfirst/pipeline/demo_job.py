@@ -16,6 +16,7 @@ from fixfirst.model import AnalysisResult
 from fixfirst.pipeline.analyze_job import AnalyzeSummary, analyze_stored
 from fixfirst.pipeline.ingest_job import IngestSummary, ingest_files
 from fixfirst.pipeline.report_job import ReportScope, build_report_model
+from fixfirst.pipeline.workers import default_workers
 from fixfirst.report import write_html
 from fixfirst.store import Store
 
@@ -48,8 +49,9 @@ def run_demo(
     out.mkdir(parents=True, exist_ok=True)
     db_url = f"sqlite:///{(out / 'fixfirst.db').resolve()}"
     with Store.open(db_url) as store:
-        ingest = ingest_files(demo_sources(), store, rejects_path=out / "rejects.jsonl")
-        analysis = analyze_stored(store, out=out / "results.jsonl", on_result=on_result)
+        workers = default_workers()
+        ingest = ingest_files(demo_sources(), store, rejects_path=out / "rejects.jsonl", workers=workers)
+        analysis = analyze_stored(store, out=out / "results.jsonl", on_result=on_result, workers=workers)
         model = build_report_model(store, ReportScope(company=DEMO_COMPANY))
     report_path = write_html(model, out / "report.html")
     return DemoSummary(db_url, ingest, analysis, Path(report_path), out / "results.jsonl")

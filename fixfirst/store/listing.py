@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, select, true
 from sqlalchemy.engine import Connection
 
 from fixfirst.store.column_types import to_utc
@@ -32,6 +32,17 @@ from fixfirst.store.web_tables import web_disputes_table as disputes_table
 from fixfirst.store.web_tables import web_reviews_table as reviews_table
 
 _c, _r, _a, _f = conversations_table.c, results_table.c, conversation_agents_table.c, findings_table.c
+
+#: Totals are counted exactly up to this many rows; a total of COUNT_CAP + 1 means "more than
+#: COUNT_CAP". Counting every match of a broad filter on a million contacts would cost a second
+#: per page view; nobody pages past the first hundred thousand.
+COUNT_CAP = 100_000
+
+
+def _capped_count(conn: Connection, query: Any) -> int:
+    """Rows of `query` (a SELECT), counted up to COUNT_CAP + 1."""
+    limited = query.limit(COUNT_CAP + 1).subquery()
+    return int(conn.scalar(select(func.count()).select_from(limited)) or 0)
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,8 @@ class ListFilter:
 
 
 def _has_agent(agent: str) -> ColumnElement[bool]:
-    return exists().where(_a.conversation_id == _c.id, _a.agent_id == agent)
+    # IN (indexed subquery), not a correlated EXISTS: the planner reads the agent's rows once.
+    return _c.id.in_(select(_a.conversation_id).where(_a.agent_id == agent))
 
 
 def _conditions(f: ListFilter) -> list[ColumnElement[bool]]:
@@ -76,7 +88,7 @@ def _conditions(f: ListFilter) -> list[ColumnElement[bool]]:
     if f.outcome is not None:
         conditions.append(_r.outcome == f.outcome)
     if f.label is not None:
-        conditions.append(exists().where(_f.conversation_id == _c.id, _f.label == f.label))
+        conditions.append(_c.id.in_(select(_f.conversation_id).where(_f.label == f.label)))
     if f.since is not None:
         conditions.append(_c.started_at >= to_utc(f.since))
     if f.until is not None:
@@ -112,19 +124,23 @@ def _iso(moment: datetime | None) -> str | None:
 def list_conversation_page(
     store: Store, visible: Visibility, f: ListFilter, *, limit: int, offset: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(total matching, one page of summaries), newest first (no start time last, then id descending)."""
+    """(total matching, capped at COUNT_CAP + 1, and one page of summaries), newest first (no start time
+    last, then id descending)."""
     where = [visible.condition(), *_conditions(f)]
     joined = conversations_table.outerjoin(results_table, _r.conversation_id == _c.id)
     page = (
         select(_c.id, _c.channel, _c.team, _c.started_at, _r.outcome, _r.outcome_confidence, _r.points)
         .select_from(joined)
         .where(*where)
-        .order_by(_c.started_at.is_(None), _c.started_at.desc(), _c.id.desc())
+        # Walks ix_conversations_started_at backwards (NULLS LAST is SQLite's own DESC order).
+        .order_by(_c.started_at.desc().nulls_last(), _c.id.desc())
         .limit(limit)
         .offset(offset)
     )
+    # The count joins the results only when a filter needs them.
+    counted = joined if f.outcome is not None else conversations_table
     with store.engine.connect() as conn:
-        total = conn.scalar(select(func.count()).select_from(joined).where(*where)) or 0
+        total = _capped_count(conn, select(literal(1)).select_from(counted).where(*where))
         rows = conn.execute(page).all()
         agents, labels, turns = _page_details(conn, [row.id for row in rows]) if rows else ({}, {}, {})
     return total, [
@@ -188,7 +204,7 @@ def review_queue_page(
             key=lambda e: (-e.open_disputes, e.confidence, e.conversation_id),
         )
         low_where = [visible.condition(), low, ~disputed]
-        low_total = conn.scalar(select(func.count()).select_from(base).where(*low_where)) or 0
+        low_total = _capped_count(conn, select(literal(1)).select_from(base).where(*low_where))
         rows = first_rows[offset : offset + limit]
         wanted = limit - len(rows)
         if wanted > 0:
@@ -205,7 +221,7 @@ def review_queue_page(
                 QueueRow(row.conversation_id, row.outcome, row.outcome_confidence, ("low confidence",), 0)
                 for row in rest
             ]
-    return len(first_rows) + low_total, rows
+    return min(len(first_rows) + low_total, COUNT_CAP + 1), rows
 
 
 def visible_ids(store: Store, visible: Visibility, ids: Sequence[str]) -> set[str]:
@@ -220,6 +236,7 @@ def visible_ids(store: Store, visible: Visibility, ids: Sequence[str]) -> set[st
 
 
 __all__ = [
+    "COUNT_CAP",
     "ListFilter",
     "QueueRow",
     "Visibility",

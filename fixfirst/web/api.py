@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from fixfirst.errors import StoreError
 from fixfirst.model import Behaviour, Outcome, Survey
+from fixfirst.store import listing
 from fixfirst.store.web_records import create_survey_token
 from fixfirst.web.context import ApiUser, Ctx
 from fixfirst.web.record_intake import MAX_BATCH, RecordStatus
@@ -84,6 +85,11 @@ def _records(payload: dict[str, Any] | list[Any]) -> list[Any]:
     return records
 
 
+def _total(total: int) -> dict[str, Any]:
+    """A list's total: exact up to the counting cap, then the cap with ``total_is_exact`` false."""
+    return {"total": min(total, listing.COUNT_CAP), "total_is_exact": total <= listing.COUNT_CAP}
+
+
 def _not_found(what: str) -> HTTPException:
     return HTTPException(404, f"{what} not found")
 
@@ -132,7 +138,7 @@ def get_conversations(
         until=until,
     )
     total, items = list_conversations(ctx.store, who, filters, limit=limit, offset=offset)
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    return {**_total(total), "limit": limit, "offset": offset, "items": items}
 
 
 @router.get("/conversations/{conversation_id}", summary="One conversation with findings, evidence and reviews")
@@ -275,7 +281,7 @@ def get_review_queue(ctx: Ctx, who: ApiUser, limit: Limit = 50, offset: Offset =
     if not who.can_review:
         raise HTTPException(403, "your role may not review")
     total, page = review_queue_for(ctx.store, who, limit=limit, offset=offset)
-    return {"total": total, "items": [asdict(e) for e in page]}
+    return {**_total(total), "items": [asdict(e) for e in page]}
 
 
 @router.get("/agreement", summary="Machine-vs-reviewer agreement (Cohen's kappa per label)")

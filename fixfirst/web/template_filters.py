@@ -18,6 +18,7 @@ from fixfirst.report.charts import outcome_strip, sparkline
 from fixfirst.report.highlight import label_tone
 from fixfirst.report.palette import outcome_name
 from fixfirst.report.report_model import WeekScore
+from fixfirst.store import listing
 
 
 def percent(value: float | None, digits: int = 0) -> str:
@@ -50,8 +51,14 @@ def mix(outcomes: dict[str, int]) -> Markup:
     return outcome_strip(outcomes)
 
 
+def count_label(total: int) -> str:
+    """A list total; past the counting cap, "100,000+" (see `fixfirst.store.listing.COUNT_CAP`)."""
+    return f"{listing.COUNT_CAP:,}+" if total > listing.COUNT_CAP else f"{total:,}"
+
+
 def register_template_filters(env: Environment) -> None:
     env.filters.update(
+        count_label=count_label,
         percent=percent,
         number=number,
         kappa=kappa,

@@ -135,3 +135,18 @@ def test_review_queue_puts_disputes_first_then_unreviewed_low_confidence(loaded)
     assert visible_ids(store, team, list(conversations)) == {
         cid for cid, c in conversations.items() if c.team == "Technical Support"
     }
+
+
+def test_totals_are_counted_up_to_the_cap(loaded, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from fixfirst.store import listing
+    from fixfirst.web.template_filters import count_label
+
+    store, conversations, _ = loaded
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    total, rows = list_conversation_page(store, Visibility(), ListFilter(), limit=3, offset=0)
+    assert (total, len(rows)) == (6, 3)  # 28 conversations: "more than 5"
+    assert count_label(total) == "5+" and count_label(5) == "5"
+    total_team, _ = list_conversation_page(store, Visibility(agent="nobody"), ListFilter(), limit=3, offset=0)
+    assert total_team == 0
+    queue_total, _ = review_queue_page(store, Visibility(), low_confidence=1.0, limit=3, offset=0)
+    assert queue_total == 6
