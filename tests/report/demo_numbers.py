@@ -28,8 +28,9 @@ NOT_NUMBERS = {"generated_at", "title"}
 
 def load_demo(store: Store, tmp: Path, *, workers: int) -> str:
     """Ingest and analyse the demo data; returns the engine version of the stored results."""
-    ingest_files(demo_sources(), store, rejects_path=tmp / "rejects.jsonl", workers=workers)
-    analyze_stored(store, workers=workers)
+    options = {"workers": workers} if workers > 1 else {}  # one worker: also runs on code before --workers
+    ingest_files(demo_sources(), store, rejects_path=tmp / "rejects.jsonl", **options)
+    analyze_stored(store, **options)
     return next(iter(store.iter_results())).engine_version
 
 
@@ -45,7 +46,7 @@ def demo_numbers(store: Store) -> dict[str, Any]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Store.open(f"sqlite:///{tmp}/demo.db") as store:
-        engine = load_demo(store, Path(tmp), workers=2)
+        engine = load_demo(store, Path(tmp), workers=1)
         payload = {"engine_version": engine, "numbers": demo_numbers(store)}
     FIXTURE.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {FIXTURE}")

@@ -1,8 +1,8 @@
 """The report, the dashboard's aggregates and the local engine give today's numbers on the demo data.
 
 Reference: `tests/fixtures/demo_report_numbers.json`, written by `tests/report/demo_numbers.py`
-before the scale work (parallel workers, SQL lists, background insights, linear insights) and
-checked to be unchanged by it. Analysis here runs with two worker processes, so the parallel
+with the code as it was before the scale work (commit b3f5020: one process, insights over
+in-memory lists, the dashboard over a snapshot), so this proves the scale work changed no number. Analysis here runs with two worker processes, so the parallel
 path is what is compared.
 """
 
