@@ -277,6 +277,33 @@ def print_long(rows: list[dict[str, float]]) -> None:
               f"| {row['findings']:,} | {row['peak_rss_mib']:.0f} |")
 
 
+def time_ray(n: int, folder: Path, worker_counts: list[int]) -> list[dict[str, object]]:
+    """`fixfirst analyze FILE --engine ray` with 1, 2... actors vs the local engine on the same file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus, _ = build_corpus(n, folder)
+    runs = [("local", max(worker_counts))] + [("ray", w) for w in worker_counts]
+    rows: list[dict[str, object]] = []
+    reference: bytes | None = None
+    for engine, workers in runs:
+        out = folder / f"{engine}-{workers}.jsonl"
+        stage = run_stage(engine, _cli("analyze", str(corpus), "--engine", engine, "--workers", str(workers),
+                                        "--out", str(out), "--rejects", str(folder / "rejects.jsonl")))
+        produced = out.read_bytes()
+        reference = reference if reference is not None else produced
+        rows.append({"engine": engine, "workers": workers, "wall_s": stage.wall_s, "conv_per_s": n / stage.wall_s,
+                     "peak_rss_mib": stage.peak_rss_mib, "identical_to_local": produced == reference})
+    return rows
+
+
+def print_ray(n: int, rows: list[dict[str, object]]) -> None:
+    print(f"\n## Ray engine vs local, {n:,} conversations from a file (wall time includes start-up)")
+    print("| engine | workers | wall s | conv/s | peak RSS MiB (driver) | output identical to local |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['engine']} | {r['workers']} | {r['wall_s']:.1f} | {r['conv_per_s']:,.0f} | "
+              f"{r['peak_rss_mib']:.0f} | {'yes' if r['identical_to_local'] else 'NO'} |")
+
+
 def print_result(result: SizeResult, previous: SizeResult | None) -> None:
     print(f"\n## {result.conversations:,} conversations")
     print("| stage | wall s | CPU s | peak RSS MiB | conv/s | x previous size (wall) | note |")
@@ -300,7 +327,7 @@ def print_result(result: SizeResult, previous: SizeResult | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="none: skip the stages")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=20, help="requests per page after the first view")
     parser.add_argument("--page-timeout", type=float, default=120.0)
@@ -308,6 +335,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--long-turns", type=int, nargs="*", default=[1250, 2500, 5000],
                         help="also time one conversation of each length (200 characters a turn); none to skip")
+    parser.add_argument("--ray", type=int, default=0, metavar="N",
+                        help="also compare --engine ray (1 and 2 actors) with the local engine on N conversations")
     args = parser.parse_args()
 
     if args.long_turns:
@@ -320,6 +349,8 @@ def main() -> None:
             result = measure(n, root / f"n{n}", args.workers, args.repeat, args.page_timeout)
             print_result(result, results[-1] if results else None)
             results.append(result)
+        if args.ray:
+            print_ray(args.ray, time_ray(args.ray, root / f"ray{args.ray}", [1, 2]))
         if args.json:
             args.json.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
 
