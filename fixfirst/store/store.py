@@ -361,6 +361,25 @@ class Store:
                 on_batch(stats)
         return total
 
+    def stored_teams(self, conversation_ids: Sequence[str]) -> dict[str, str | None]:
+        """id -> team of those of `conversation_ids` already stored (for write authorisation)."""
+        c = conversations_table.c
+        found: dict[str, str | None] = {}
+        with self._engine.connect() as conn:
+            for chunk in _chunks([storable_text(i) for i in conversation_ids], _IN_CHUNK):
+                found.update((row[0], row[1]) for row in conn.execute(select(c.id, c.team).where(c.id.in_(chunk))))
+        return found
+
+    def stored_survey_conversations(self, survey_ids: Sequence[str]) -> dict[str, str | None]:
+        """survey id -> the conversation id it is stored against, for those already stored."""
+        s = surveys_table.c
+        found: dict[str, str | None] = {}
+        with self._engine.connect() as conn:
+            for chunk in _chunks([storable_text(i) for i in survey_ids], _IN_CHUNK):
+                query = select(s.id, s.conversation_id).where(s.id.in_(chunk))
+                found.update((row[0], row[1]) for row in conn.execute(query))
+        return found
+
     def get_conversation(self, conversation_id: str) -> Conversation | None:
         """The stored conversation with this id, or None."""
         found = self._conversations_page(conversations_table.c.id == storable_text(conversation_id), limit=1)

@@ -107,11 +107,16 @@ def post_conversations(payload: RecordsBody, ctx: Ctx, who: ApiUser) -> JSONResp
 def post_surveys(payload: RecordsBody, ctx: Ctx, who: ApiUser) -> JSONResponse:
     if not who.can_write:
         raise HTTPException(403, "your role may not ingest surveys")
+    def visible(conversation_id: str | None) -> bool:
+        conversation = ctx.store.get_conversation(conversation_id) if conversation_id else None
+        return conversation is not None and who.can_see(conversation)
+
     def allowed(survey: Survey) -> bool:
+        """The new survey's conversation and, for an update, the stored one's must both be the user's."""
         if who.all_teams:
             return True
-        conversation = ctx.store.get_conversation(survey.conversation_id or "") if survey.conversation_id else None
-        return conversation is not None and who.can_see(conversation)
+        stored = ctx.store.stored_survey_conversations([survey.id])
+        return visible(survey.conversation_id) and (survey.id not in stored or visible(stored[survey.id]))
 
     return _batch_response(ctx.intake.surveys(_records(payload), allowed))
 

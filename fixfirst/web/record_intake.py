@@ -103,6 +103,17 @@ class RecordIntake:
             if self._redactor is not None:
                 conversation = self._redactor.redact_conversation(conversation)
             accepted.append((index, conversation))
+        # The stored record must be writable too: a manager of team A may not take over (and so
+        # read the reviews and disputes of) a conversation of team B by posting its id as team A.
+        stored = self._store.stored_teams([c.id for _i, c in accepted])
+        kept: list[tuple[int, Conversation]] = []
+        for index, conversation in accepted:
+            if conversation.id in stored and not allowed_team(stored[conversation.id]):
+                statuses[index].code = 403
+                statuses[index].errors.append("id: a conversation with this id exists and you may not change it")
+            else:
+                kept.append((index, conversation))
+        accepted = kept
         if accepted:
             self._store_conversations(accepted, statuses, source)
         return statuses
