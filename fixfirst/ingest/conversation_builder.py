@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from fixfirst.ingest.reject import summarise_validation_error
 from fixfirst.model import Conversation, Role, Turn
+from fixfirst.model.text import clean_record
 
 #: Spellings of speaker roles seen in real exports, mapped to the canonical Role.
 ROLE_SYNONYMS: dict[str, Role] = {
@@ -115,6 +116,7 @@ def build_conversation(record: Mapping[str, Any], notes: Iterable[str] = ()) -> 
     Unknown top-level keys are kept in metadata rather than refused, so a richer export loads.
     Raises RecordError or pydantic.ValidationError; callers turn either into a Reject.
     """
+    record = clean_record(dict(record))
     raw_turns = record.get("turns")
     if raw_turns is None:
         raise RecordError("turns: missing")

@@ -90,7 +90,7 @@ class Conversation(BaseModel):
         """A digest of what was said, used to tell a re-ingest of the same contact from an update."""
         digest = hashlib.sha256()
         for turn in self.turns:
-            digest.update(f"{turn.role}\x1f{turn.author or ''}\x1f{turn.text}\x1e".encode())
+            digest.update(f"{turn.role}\x1f{turn.author or ''}\x1f{turn.text}\x1e".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
 

@@ -23,20 +23,14 @@ from typing import Any
 from sqlalchemy import DateTime, Dialect, String, Text
 from sqlalchemy.types import TypeDecorator
 
-REPLACEMENT_CHARACTER = "\ufffd"
+from fixfirst.model.text import REPLACEMENT_CHARACTER, clean_text
 
 
 def storable_text(value: str) -> str:
     """Return ``value`` as both backends can store it (see the module docstring)."""
     if "\x00" in value:
         value = value.replace("\x00", REPLACEMENT_CHARACTER)
-    if value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "".join(REPLACEMENT_CHARACTER if "\ud800" <= ch <= "\udfff" else ch for ch in value)
-    return value
+    return clean_text(value)
 
 
 def to_utc(value: datetime) -> datetime:

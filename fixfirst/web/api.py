@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from fixfirst.errors import StoreError
 from fixfirst.model import Behaviour, Outcome, Survey
+from fixfirst.model.text import clean_record
 from fixfirst.store import listing
 from fixfirst.store.web_records import create_survey_token
 from fixfirst.web.context import ApiUser, Ctx
@@ -77,7 +78,7 @@ def _batch_response(statuses: list[RecordStatus]) -> JSONResponse:
 
 
 def _records(payload: dict[str, Any] | list[Any]) -> list[Any]:
-    records = payload if isinstance(payload, list) else [payload]
+    records = clean_record(payload if isinstance(payload, list) else [payload])
     if not records:
         raise HTTPException(422, "empty batch: send one record or a non-empty list")
     if len(records) > MAX_BATCH:

@@ -1,0 +1,34 @@
+"""Text every stage can hash, store and print: lone UTF-16 surrogates replaced at the boundary.
+
+Why: JSON allows escapes like ``"\\udfff"`` that decode to a lone surrogate, which is not a
+character, cannot be encoded as UTF-8, and crashed hashing and responses. Records are cleaned once
+where they enter (the record builder, the API), so nothing later has to care.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+def clean_text(value: str) -> str:
+    """`value` with every lone surrogate replaced by U+FFFD (other text unchanged)."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(REPLACEMENT_CHARACTER if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+    return value
+
+
+def clean_record(value: Any) -> Any:
+    """`clean_text` over every string (keys too) of a parsed JSON value."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_record(k): clean_record(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_record(v) for v in value]
+    return value
