@@ -13,6 +13,7 @@ names are untrusted. Parquet and JSON keep the text unchanged.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +50,7 @@ TABLE_NAMES = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_AFTER_BREAK = re.compile(r"([\r\n]+)(?=[=+\-@\t])")
 _QUOTE_PREFIXES = ("worst_", "best_", "example_", "promise_", "chase_")
 _INTEGER_COLUMNS = {"rank", "rank_best", "rank_worst", "analysed", "promises_made", "turn", "start", "end"}
 _VOICE_COLUMNS = [
@@ -344,10 +346,14 @@ def report_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
 
 
 def guard_formula(value: Any) -> Any:
-    """Prefix text a spreadsheet would evaluate (=, +, -, @, tab, CR) with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Prefix text a spreadsheet would evaluate (=, +, -, @, tab, CR) with an apostrophe - at the
+    start of the cell and after every line break in it, because a reader that splits rows on CR
+    (or a cell like "\r=3+3") would otherwise start a row with a live formula."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return _FORMULA_AFTER_BREAK.sub(r"\1'", value)
 
 
 def _write(frame: pd.DataFrame, path: Path, fmt: ExportFormat, *, csv_formula_guard: bool) -> None:

@@ -2,8 +2,8 @@
 
 Reference: `tests/fixtures/demo_report_numbers.json`, written by `tests/report/demo_numbers.py`
 with the code as it was before the scale work (commit b3f5020: one process, insights over
-in-memory lists, the dashboard over a snapshot), so this proves the scale work changed no number. Analysis here runs with two worker processes, so the parallel
-path is what is compared.
+in-memory lists, the dashboard over a snapshot), so this proves the scale work changed no number.
+Analysis here runs with two worker processes, so the parallel path is what is compared.
 """
 
 from __future__ import annotations

@@ -99,6 +99,8 @@ def test_tables_hold_the_report_rows() -> None:
         ("-cmd", "'-cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
+        ("\r=3+3", "'\r'=3+3"),
+        ("fine\n=1+1\r\n@x", "fine\n'=1+1\r\n'@x"),
         ("plain = text", "plain = text"),
         ("", ""),
         (-3, -3),
