@@ -143,5 +143,7 @@ def build_conversation(record: Mapping[str, Any], notes: Iterable[str] = ()) -> 
     if fields.get("started_at") is None:
         fields["started_at"] = next((t.ts for t in turns if t.ts is not None), None)
     if "id" in fields and not isinstance(fields["id"], str):
+        if not isinstance(fields["id"], int) or isinstance(fields["id"], bool):
+            raise RecordError(f"id: expected a string or an integer, got {type(fields['id']).__name__}")
         fields["id"] = str(fields["id"])
     return Conversation.model_validate(fields)

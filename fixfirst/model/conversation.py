@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fixfirst.model.text import checked_id
+
 #: A single turn longer than this is not a support message but junk (a pasted log, a binary blob).
 MAX_TURN_CHARS = 100_000
 #: More turns than this in one contact is a broken export, not a conversation.
@@ -59,6 +61,8 @@ class Conversation(BaseModel):
     team: str | None = None
     turns: tuple[Turn, ...] = Field(min_length=1, max_length=MAX_TURNS)
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    _id = field_validator("id")(checked_id)
 
     @field_validator("turns")
     @classmethod

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from fixfirst.model.text import checked_id
 
 
 class FixedAnswer(StrEnum):
@@ -30,6 +32,8 @@ class Survey(BaseModel):
     empathy: int | None = Field(default=None, ge=1, le=5, description="Customer-rated empathy, 1-5.")
     comment: str | None = Field(default=None, max_length=20_000)
     submitted_at: datetime | None = None
+
+    _id = field_validator("id")(checked_id)
 
     @model_validator(mode="after")
     def _joins_to_something(self) -> Survey:

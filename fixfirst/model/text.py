@@ -32,3 +32,16 @@ def clean_record(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_record(v) for v in value]
     return value
+
+
+def checked_id(value: str) -> str:
+    """A record id as stored: surrounding whitespace removed; not blank, no '/' (ids are URL path
+    segments, and an encoded slash still splits the path) and no control characters."""
+    value = value.strip()
+    if not value:
+        raise ValueError("blank id")
+    if "/" in value:
+        raise ValueError("an id must not contain '/' (ids are part of dashboard and API addresses)")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("an id must not contain control characters")
+    return value

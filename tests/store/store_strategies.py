@@ -104,6 +104,10 @@ any_text = st.text(st.characters(blacklist_categories=("Cs",)) | st.just("\x00")
 #: Unpaired surrogates, which the models refuse.
 LONE_SURROGATES = ("\ud800", "\udfff", "\ud83d")
 #: Text the store keeps exactly: no NUL, no surrogates.
+#: Any id the model accepts: no control characters, no '/', not blank.
+record_ids = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/"), min_size=1, max_size=40
+).filter(lambda value: value.strip())
 exact_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
 
 offsets = st.sampled_from(
@@ -153,13 +157,7 @@ def conversations(draw: st.DrawFn, text: st.SearchStrategy[str] = exact_text) ->
     if not any(t.text.strip() for t in turns):
         turns[0] = turns[0].model_copy(update={"text": "hello"})
     return Conversation(
-        id=draw(
-            st.text(
-                st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                min_size=1,
-                max_size=40,
-            )
-        ),
+        id=draw(record_ids),
         channel=draw(st.sampled_from(["chat", "email", "twitter", "voice", "ünïcode-chännel"])),
         company=draw(st.none() | text),
         started_at=draw(timestamps()),
@@ -181,7 +179,7 @@ def surveys(draw: st.DrawFn) -> Survey:
         csat = 3
     conversation_id = draw(st.none() | exact_text.filter(bool))
     return Survey(
-        id=draw(exact_text.filter(bool)),
+        id=draw(record_ids),
         conversation_id=conversation_id,
         customer_id=draw(exact_text.filter(bool))
         if conversation_id is None
