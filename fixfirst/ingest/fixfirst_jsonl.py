@@ -31,12 +31,14 @@ NAME = "fixfirst_jsonl"
 
 
 def _first_object(head: str) -> dict[str, Any] | None:
+    """The first line of `head` that parses as JSON, if it is an object; broken lines before it are
+    skipped (a truncated first record must not hide the format of the good ones after it)."""
     for line in head.splitlines():
         if line.strip():
             try:
                 value = json.loads(line)
             except ValueError:
-                return None
+                continue
             return value if isinstance(value, dict) else None
     return None
 

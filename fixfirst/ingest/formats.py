@@ -24,6 +24,7 @@ ADAPTERS: dict[str, ModuleType] = {
     generic_csv.NAME: generic_csv,
 }
 FORMAT_NAMES: tuple[str, ...] = tuple(ADAPTERS)
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def adapter_for(name: str) -> ModuleType:
@@ -54,6 +55,10 @@ def detect_format(path: str | Path, csv_mapping: CsvMapping | None = None) -> st
         header = read_header(file, csv_mapping.delimiter)
         if csv_mapping.normalised().conversation_id in header:
             return generic_csv.NAME
+    if file.suffix.lower() in JSON_LINES_SUFFIXES:
+        # Nothing in the head parses (every line there is broken): the name still says JSON lines,
+        # so the reader runs and each bad line becomes a reject instead of the run stopping.
+        return fixfirst_jsonl.NAME
     raise InputError(
         f"{file}: format not recognised (tried {', '.join(FORMAT_NAMES)}); "
         "pass format=... or, for a CSV, a column mapping naming the conversation id column"

@@ -60,6 +60,21 @@ def test_bad_lines_are_rejected_with_line_and_reason_and_good_ones_load(tmp_path
     assert "Traceback" not in output
 
 
+def test_a_file_starting_with_a_truncated_line_does_not_stop_the_run(tmp_path: Path) -> None:
+    lines = SAMPLE.read_text().splitlines()
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    good.write_text("\n".join(lines[:5]) + "\n")
+    bad.write_text(lines[5][: len(lines[5]) // 2] + "\n" + "\n".join(lines[6:8]) + "\n")  # line 1 cut off
+    only_broken = tmp_path / "cut.jsonl"
+    only_broken.write_text(lines[9][:40] + "\n")
+    db, rejects = tmp_path / "ff.db", tmp_path / "rejects.jsonl"
+    code, output = run("ingest", good, bad, only_broken, "--db", f"sqlite:///{db}", "--rejects", rejects)
+    assert code == exit_codes.SOME_REJECTED, output
+    assert stored_count(db) == 7
+    found = [(Path(r["file"]).name, r["line"]) for r in map(json.loads, rejects.read_text().splitlines())]
+    assert found == [("bad.jsonl", 1), ("cut.jsonl", 1)]
+
+
 def test_nothing_readable_exits_with_its_own_code(tmp_path: Path) -> None:
     junk = tmp_path / "junk.jsonl"
     junk.write_text("{nope\n[1, 2\n")
