@@ -361,24 +361,25 @@ class Store:
                 on_batch(stats)
         return total
 
+    def _values_by_id(self, key: Any, value: Any, ids: Sequence[str]) -> dict[str, Any]:
+        """{id: value} for those of `ids` stored, reading column `value` keyed by column `key`."""
+        found: dict[str, Any] = {}
+        with self._engine.connect() as conn:
+            for chunk in _chunks([storable_text(i) for i in ids], _IN_CHUNK):
+                found.update((row[0], row[1]) for row in conn.execute(select(key, value).where(key.in_(chunk))))
+        return found
+
     def stored_teams(self, conversation_ids: Sequence[str]) -> dict[str, str | None]:
         """id -> team of those of `conversation_ids` already stored (for write authorisation)."""
-        c = conversations_table.c
-        found: dict[str, str | None] = {}
-        with self._engine.connect() as conn:
-            for chunk in _chunks([storable_text(i) for i in conversation_ids], _IN_CHUNK):
-                found.update((row[0], row[1]) for row in conn.execute(select(c.id, c.team).where(c.id.in_(chunk))))
-        return found
+        return self._values_by_id(conversations_table.c.id, conversations_table.c.team, conversation_ids)
+
+    def stored_content_hashes(self, conversation_ids: Sequence[str]) -> dict[str, str]:
+        """id -> content hash (what was said) of those of `conversation_ids` already stored."""
+        return self._values_by_id(conversations_table.c.id, conversations_table.c.content_hash, conversation_ids)
 
     def stored_survey_conversations(self, survey_ids: Sequence[str]) -> dict[str, str | None]:
         """survey id -> the conversation id it is stored against, for those already stored."""
-        s = surveys_table.c
-        found: dict[str, str | None] = {}
-        with self._engine.connect() as conn:
-            for chunk in _chunks([storable_text(i) for i in survey_ids], _IN_CHUNK):
-                query = select(s.id, s.conversation_id).where(s.id.in_(chunk))
-                found.update((row[0], row[1]) for row in conn.execute(query))
-        return found
+        return self._values_by_id(surveys_table.c.id, surveys_table.c.conversation_id, survey_ids)
 
     def get_conversation(self, conversation_id: str) -> Conversation | None:
         """The stored conversation with this id, or None."""

@@ -123,7 +123,8 @@ class RecordIntake:
     ) -> None:
         with self._lock:
             # One transaction for the whole request (ids are unique within it); the store reports
-            # what happened to each record, in order.
+            # what happened to each record, in order. Only the write holds the lock: analysis runs
+            # outside it, so a long record slows its own request, never another client's writes.
             stats = self._store.write_conversations([c for _i, c in accepted], source=source)
             to_analyse: list[Conversation] = []
             for (index, conversation), happened in zip(accepted, stats.each, strict=True):
@@ -131,8 +132,8 @@ class RecordIntake:
                 statuses[index].code = 201 if happened == "stored" else 200
                 if happened == "stored" or self._store.get_result(conversation.id) is None:
                     to_analyse.append(conversation)
-            outcomes = self._analyse(to_analyse)
-            self._on_write()
+        outcomes = self._analyse(to_analyse)
+        self._on_write()
         for index, conversation in accepted:
             result = outcomes.get(conversation.id) or self._store.get_result(conversation.id)
             statuses[index].outcome = result.outcome.label.value if result else None
@@ -151,7 +152,12 @@ class RecordIntake:
                 except Exception:  # noqa: BLE001
                     log.exception("analysis failed for conversation %s; stored without a result", conversation.id)
         if results:
-            self._store.write_results(results)
+            with self._lock:
+                # A newer post of the same id may have changed the words meanwhile: keep only
+                # results whose conversation is still the one analysed.
+                analysed = {c.id: c.content_hash() for c in conversations}
+                stored = self._store.stored_content_hashes(list(analysed))
+                self._store.write_results([r for r in results if stored.get(r.id) == analysed[r.id]])
         return {r.id: r for r in results}
 
     def surveys(self, records: Sequence[Any], allowed: Callable[[Survey], bool]) -> list[RecordStatus]:
