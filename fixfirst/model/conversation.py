@@ -7,13 +7,14 @@ without anyone changing it underneath the others.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fixfirst.model.text import checked_id
+from fixfirst.model.text import METADATA_BYTES, NAME_CHARS, checked_id
 
 #: A single turn longer than this is not a support message but junk (a pasted log, a binary blob).
 MAX_TURN_CHARS = 100_000
@@ -41,7 +42,9 @@ class Turn(BaseModel):
 
     index: int = Field(ge=0, description="0-based position in the conversation; spans point here.")
     role: Role
-    author: str | None = Field(default=None, description="Agent id, customer handle or bot name.")
+    author: str | None = Field(
+        default=None, max_length=NAME_CHARS, description="Agent id, customer handle or bot name."
+    )
     text: str = Field(max_length=MAX_TURN_CHARS)
     ts: datetime | None = None
     public: bool = Field(default=True, description="False for internal notes (e.g. Zendesk private comments).")
@@ -54,11 +57,13 @@ class Conversation(BaseModel):
 
     id: str = Field(min_length=1, max_length=200)
     channel: str = Field(default="unknown", min_length=1, max_length=50)
-    company: str | None = Field(default=None, description="Brand or company the contact belongs to.")
+    company: str | None = Field(
+        default=None, max_length=NAME_CHARS, description="Brand or company the contact belongs to."
+    )
     started_at: datetime | None = None
-    customer_id: str | None = None
-    agent_ids: tuple[str, ...] = ()
-    team: str | None = None
+    customer_id: str | None = Field(default=None, max_length=NAME_CHARS)
+    agent_ids: tuple[Annotated[str, Field(max_length=NAME_CHARS)], ...] = Field(default=(), max_length=100)
+    team: str | None = Field(default=None, max_length=NAME_CHARS)
     turns: tuple[Turn, ...] = Field(min_length=1, max_length=MAX_TURNS)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
@@ -76,6 +81,9 @@ class Conversation(BaseModel):
     def _has_text(self) -> Conversation:
         if not any(t.text.strip() for t in self.turns):
             raise ValueError("conversation has no text in any turn")
+        size = len(json.dumps(self.metadata, default=str, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        if size > METADATA_BYTES:
+            raise ValueError(f"metadata is {size:,} bytes as JSON, over the {METADATA_BYTES:,}-byte limit")
         total = sum(len(t.text) for t in self.turns)
         if total > MAX_CONVERSATION_CHARS:
             raise ValueError(

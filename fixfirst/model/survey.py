@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fixfirst.model.text import checked_id
+from fixfirst.model.text import NAME_CHARS, checked_id
 
 
 class FixedAnswer(StrEnum):
@@ -24,8 +24,8 @@ class Survey(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(min_length=1, max_length=200)
-    conversation_id: str | None = None
-    customer_id: str | None = None
+    conversation_id: str | None = Field(default=None, max_length=200)
+    customer_id: str | None = Field(default=None, max_length=NAME_CHARS)
     csat: int | None = Field(default=None, ge=1, le=5, description="Customer satisfaction, 1-5.")
     ces: int | None = Field(default=None, ge=1, le=7, description="Customer effort score, 1-7 (7 = easy).")
     fixed: FixedAnswer | None = None

@@ -10,6 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 REPLACEMENT_CHARACTER = "\ufffd"
+#: Names (team, company, customer and agent ids, turn authors): longer is junk, not a name.
+NAME_CHARS = 200
+#: A conversation's metadata as JSON: room for a source system's fields, not for a payload.
+METADATA_BYTES = 65_536
 
 
 def clean_text(value: str) -> str:
