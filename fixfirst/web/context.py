@@ -6,7 +6,7 @@ so a route without authentication stands out in review and in the route-walking 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -17,6 +17,7 @@ from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, Session, SessionCodec, principal_for_token, session_principal
 from fixfirst.web.insights_cache import InsightsCache
 from fixfirst.web.record_intake import RecordIntake
+from fixfirst.web.throttle import FailureThrottle
 
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,6 +30,11 @@ class WebContext:
     intake: RecordIntake
     codec: SessionCodec
     templates: Jinja2Templates
+    throttle: FailureThrottle = field(default_factory=FailureThrottle)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def web_context(request: Request) -> WebContext:
@@ -52,8 +58,11 @@ def api_user(request: Request, ctx: Ctx) -> Principal:
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
+        where = f"token-from:{client_address(request)}"
+        ctx.throttle.check(where)
         who = principal_for_token(ctx.store, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if who is None:
+            ctx.throttle.failed(where)
             raise HTTPException(401, "invalid API token", headers={"WWW-Authenticate": "Bearer"})
         return who
     session = request_session(request)

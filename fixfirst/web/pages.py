@@ -18,7 +18,7 @@ from fixfirst.report.report_model import FindingRow
 from fixfirst.store.web_records import add_dispute
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
-from fixfirst.web.context import Ctx, PageUser, WebContext, request_session
+from fixfirst.web.context import Ctx, PageUser, WebContext, client_address, request_session
 from fixfirst.web.evidence_marks import finding_anchor, highlight_with_anchors
 from fixfirst.web.review import (
     CONFIRMED,
@@ -109,11 +109,26 @@ def login(
     next: str = Form("/"),  # noqa: A002
 ) -> Response:
     _check_csrf(request, csrf_token)
+    # Guessing is limited before the password is checked: per account from one address, and (more
+    # loosely, for offices behind one address) per address across accounts.
+    where = client_address(request)
+    account, address = f"login:{username.strip().lower()}@{where}", f"login-from:{where}"
+    keys = (account, address)
+    try:
+        ctx.throttle.check(account)
+        ctx.throttle.check(address, limit=5 * ctx.throttle.limit)
+    except HTTPException as limited:
+        page = render(request, ctx, None, "login.html", status=429, next=_safe_next(next),
+                      error=str(limited.detail).capitalize() + ".")
+        page.headers.update(limited.headers or {})
+        return page
     who = authenticate(ctx.store, username, password)
     if who is None:
+        ctx.throttle.failed(*keys)
         return render(
             request, ctx, None, "login.html", status=401, next=_safe_next(next), error="Wrong username or password."
         )
+    ctx.throttle.succeeded(account)
     response = RedirectResponse(_safe_next(next), status_code=303)
     # A new session (new CSRF token) on login: a token planted before login is worthless after it.
     set_session_cookie(response, ctx, new_session(who.user_id), secure=request.url.scheme == "https")

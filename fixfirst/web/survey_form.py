@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from fixfirst.model import FixedAnswer, Survey
 from fixfirst.store.web_records import conversation_for_survey_token, mark_survey_token_answered, token_digest
-from fixfirst.web.context import Ctx
+from fixfirst.web.context import Ctx, client_address
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,18 +27,19 @@ CHOICES = [
 ]
 
 
-def _conversation(ctx: Ctx, token: str) -> str:
-    if len(token) > 100:
-        raise HTTPException(404, "this survey link is not valid")
-    conversation_id = conversation_for_survey_token(ctx.store, token)
+def _conversation(ctx: Ctx, token: str, request: Request) -> str:
+    where = f"survey-from:{client_address(request)}"
+    ctx.throttle.check(where)
+    conversation_id = conversation_for_survey_token(ctx.store, token) if len(token) <= 100 else None
     if conversation_id is None:
+        ctx.throttle.failed(where)  # guessing links: limited like passwords
         raise HTTPException(404, "this survey link is not valid")
     return conversation_id
 
 
 @router.get("/s/{token}", response_class=HTMLResponse, name="survey_form")
 def survey_form(token: str, request: Request, ctx: Ctx) -> HTMLResponse:
-    _conversation(ctx, token)
+    _conversation(ctx, token, request)
     return ctx.templates.TemplateResponse(
         request, "survey.html", {"choices": CHOICES, "error": None, "done": False, "token": token}
     )
@@ -53,7 +54,7 @@ def survey_submit(
     rating: str = Form(""),
     comment: str = Form("", max_length=20_000),
 ) -> HTMLResponse:
-    conversation_id = _conversation(ctx, token)
+    conversation_id = _conversation(ctx, token, request)
     error = None
     csat = int(rating) if rating in {"1", "2", "3", "4", "5"} else None
     if fixed not in {c[0] for c in CHOICES}:
