@@ -158,6 +158,34 @@ def get_or_create_setting(store: Store, key: str, make: Any) -> Any:
     return value
 
 
+def _session_epoch_key(user_id: int) -> str:
+    return f"session-epoch:{user_id}"
+
+
+def session_epoch(store: Store, user_id: int) -> int:
+    """The generation of a user's sessions: cookies issued under an older one are no longer valid."""
+    with store.engine.connect() as conn:
+        value = conn.scalar(
+            select(web_settings_table.c.value).where(web_settings_table.c.key == _session_epoch_key(user_id))
+        )
+    return int(value) if isinstance(value, int) else 0
+
+
+def end_sessions(store: Store, user_id: int) -> int:
+    """End every session of a user (logout, password change): bump the epoch; returns the new one."""
+    key = _session_epoch_key(user_id)
+    with write_transaction(store.engine) as conn:
+        value = conn.scalar(select(web_settings_table.c.value).where(web_settings_table.c.key == key))
+        epoch = (int(value) if isinstance(value, int) else 0) + 1
+        if value is None:
+            conn.execute(insert(web_settings_table), [{"key": key, "value": epoch}])
+        else:
+            conn.execute(
+                web_settings_table.update().where(web_settings_table.c.key == key).values(value=epoch)
+            )
+    return epoch
+
+
 # -- reviews and disputes -------------------------------------------------------------------------
 
 

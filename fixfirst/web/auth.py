@@ -28,6 +28,7 @@ from fixfirst.store.web_records import (
     get_user,
     get_user_by_name,
     insert_user,
+    session_epoch,
     set_password_hash,
     user_for_api_token,
 )
@@ -108,6 +109,7 @@ class Session:
 
     user_id: int | None
     csrf: str
+    epoch: int = 0  # the user's session generation at login; logout moves it on (server side)
 
 
 class SessionCodec:
@@ -117,7 +119,7 @@ class SessionCodec:
         self._serializer = URLSafeTimedSerializer(secret_key, salt="fixfirst.session")
 
     def dumps(self, session: Session) -> str:
-        return self._serializer.dumps({"u": session.user_id, "c": session.csrf})
+        return self._serializer.dumps({"u": session.user_id, "c": session.csrf, "e": session.epoch})
 
     def loads(self, cookie: str | None) -> Session | None:
         if not cookie:
@@ -128,12 +130,16 @@ class SessionCodec:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        user_id = data.get("u")
-        return Session(user_id=user_id if isinstance(user_id, int) else None, csrf=data["c"])
+        user_id, epoch = data.get("u"), data.get("e")
+        return Session(
+            user_id=user_id if isinstance(user_id, int) else None,
+            csrf=data["c"],
+            epoch=epoch if isinstance(epoch, int) else -1,  # a cookie without an epoch is never current
+        )
 
 
-def new_session(user_id: int | None = None) -> Session:
-    return Session(user_id=user_id, csrf=secrets.token_urlsafe(24))
+def new_session(user_id: int | None = None, epoch: int = 0) -> Session:
+    return Session(user_id=user_id, csrf=secrets.token_urlsafe(24), epoch=epoch)
 
 
 def csrf_ok(session: Session | None, submitted: str | None) -> bool:
@@ -145,6 +151,7 @@ def session_principal(store: Store, session: Session | None) -> Principal | None
         return None
     try:
         user = get_user(store, session.user_id)
+        current = session.epoch == session_epoch(store, session.user_id)
     except StoreError:
         return None
-    return principal_of(user) if user is not None and user.active else None
+    return principal_of(user) if user is not None and user.active and current else None

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fixfirst.model import Behaviour, Outcome
 from fixfirst.report.highlight import label_tone
 from fixfirst.report.report_model import FindingRow
-from fixfirst.store.web_records import add_dispute
+from fixfirst.store.web_records import add_dispute, end_sessions, session_epoch
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
 from fixfirst.web.context import Ctx, PageUser, WebContext, client_address, request_session
@@ -131,13 +131,19 @@ def login(
     ctx.throttle.succeeded(account)
     response = RedirectResponse(_safe_next(next), status_code=303)
     # A new session (new CSRF token) on login: a token planted before login is worthless after it.
-    set_session_cookie(response, ctx, new_session(who.user_id), secure=request.url.scheme == "https")
+    session = new_session(who.user_id, epoch=session_epoch(ctx.store, who.user_id))
+    set_session_cookie(response, ctx, session, secure=request.url.scheme == "https")
     return response
 
 
 @router.post("/logout")
 def logout(request: Request, ctx: Ctx, csrf_token: str = Form("")) -> Response:
     _check_csrf(request, csrf_token)
+    session = request_session(request)
+    if session is not None and session.user_id is not None:
+        # Server side: a copy of the cookie replayed after logout is refused (and so are the
+        # user's other sessions - logging out signs out everywhere).
+        end_sessions(ctx.store, session.user_id)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
