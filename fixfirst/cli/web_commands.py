@@ -8,6 +8,7 @@ imports the web stack only when one of them runs.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,6 +35,15 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     redact: Annotated[bool, typer.Option("--redact/--no-redact", help="Redact conversations posted to the API "
                                          "before storing them (default on).")] = True,
+    proxy_headers: Annotated[bool, typer.Option("--proxy-headers/--no-proxy-headers", help="Behind a TLS proxy: "
+                                                "trust its X-Forwarded-Proto/For, so cookies get Secure and "
+                                                "HSTS is sent.")] = False,
+    forwarded_allow_ips: Annotated[str, typer.Option("--forwarded-allow-ips", help="Addresses of the proxies "
+                                                     "whose forwarded headers are trusted.")] = "127.0.0.1",
+    ssl_certfile: Annotated[Path | None, typer.Option("--ssl-certfile", help="Serve HTTPS directly with this "
+                                                      "certificate (PEM).")] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", help="The certificate's private key "
+                                                     "(PEM).")] = None,
 ) -> None:
     """Start the dashboard, the REST API (docs at /docs) and the survey pages with uvicorn."""
     import uvicorn
@@ -45,8 +55,14 @@ def serve(
     except FixFirstError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(exit_codes.CONFIG) from None
-    console.print(f"FixFirst on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    scheme = "https" if ssl_certfile else "http"
+    console.print(f"FixFirst on {scheme}://{host}:{port}/  (API docs: {scheme}://{host}:{port}/docs)")
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+    )
 
 
 def _read_password(password_stdin: bool) -> str:

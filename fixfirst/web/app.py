@@ -49,6 +49,8 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 SESSION_SECRET_SETTING = "session_secret"
+#: Sent on HTTPS responses only: browsers then refuse plain HTTP to this host for a year.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _swagger_ui_path() -> Path | None:
@@ -128,6 +130,8 @@ def _install_security_headers(app: FastAPI) -> None:
         response: Response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.url.scheme == "https":  # directly over TLS, or behind a trusted proxy that says so
+            response.headers.setdefault("strict-transport-security", HSTS)
         if request.url.path.startswith("/api") or response.headers.get("content-type", "").startswith("text/html"):
             response.headers.setdefault("cache-control", "no-store")
         return response
