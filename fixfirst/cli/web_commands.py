@@ -1,4 +1,5 @@
-"""`fixfirst serve` and `fixfirst user ...`: start the dashboard/API, create users and API tokens.
+"""`fixfirst serve` and `fixfirst user ...`: start the dashboard/API; create, disable and re-password
+users; mint, list and revoke API tokens.
 
 Why a module of its own: the web commands import FastAPI and uvicorn, which the batch commands
 (ingest, analyze, report) never need; ``register_web_commands`` adds them to the main app and
@@ -8,8 +9,10 @@ imports the web stack only when one of them runs.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -100,27 +103,110 @@ def user_add(
     typer.echo(f"created {who.role.value} {who.username} ({scope})")
 
 
+def _user_or_exit(store: Store, username: str) -> Any:
+    from fixfirst.store.web_records import get_user_by_name
+
+    user = get_user_by_name(store, username)
+    if user is None:
+        console.print(f"[red]error:[/red] no user named {username!r}")
+        raise typer.Exit(exit_codes.USAGE)
+    return user
+
+
+@contextmanager
+def _store_or_exit(db: str | None) -> Iterator[Store]:
+    try:
+        with Store.open(db) as store:
+            yield store
+    except StoreError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(exit_codes.CONFIG) from None
+
+
 @user_app.command("token")
 def user_token(
     username: Annotated[str, typer.Argument(help="The user the token acts as (same role and scope).")],
     name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    days: Annotated[int, typer.Option("--days", min=1, max=3650, help="Days until the token expires.")] = 90,
     db: DbOption = None,
 ) -> None:
     """Mint an API token for pipelines and print it once (only its hash is stored)."""
-    from fixfirst.store.web_records import create_api_token, get_user_by_name
+    from fixfirst.store.web_records import create_api_token
 
-    try:
-        with Store.open(db) as store:
-            user = get_user_by_name(store, username)
-            if user is None:
-                console.print(f"[red]error:[/red] no user named {username!r}")
-                raise typer.Exit(exit_codes.USAGE)
-            token = create_api_token(store, user.id, name)
-    except StoreError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(exit_codes.CONFIG) from None
+    with _store_or_exit(db) as store:
+        token = create_api_token(store, _user_or_exit(store, username).id, name, days=days)
     typer.echo(token)
-    console.print("Send it as 'Authorization: Bearer <token>'. It is shown only now.")
+    console.print(f"Send it as 'Authorization: Bearer <token>'. It is shown only now and expires in {days} days.")
+
+
+@user_app.command("tokens")
+def user_tokens(username: Annotated[str, typer.Argument(help="Whose tokens to list.")], db: DbOption = None) -> None:
+    """List a user's API tokens (id, name, created, expires); the tokens themselves are never stored."""
+    from fixfirst.store.web_records import list_api_tokens
+
+    with _store_or_exit(db) as store:
+        tokens = list_api_tokens(store, _user_or_exit(store, username).id)
+    for token in tokens:
+        expires = token.expires_at.isoformat() if token.expires_at else "never"
+        typer.echo(f"{token.id}\t{token.name}\tcreated {token.created_at.isoformat()}\texpires {expires}")
+
+
+@user_app.command("revoke")
+def user_revoke(
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    token_id: Annotated[int, typer.Argument(help="The token id (see 'fixfirst user tokens').")],
+    db: DbOption = None,
+) -> None:
+    """Revoke one API token at once."""
+    from fixfirst.store.web_records import revoke_api_token
+
+    with _store_or_exit(db) as store:
+        if not revoke_api_token(store, _user_or_exit(store, username).id, token_id):
+            console.print(f"[red]error:[/red] {username} has no token {token_id}")
+            raise typer.Exit(exit_codes.USAGE)
+    typer.echo(f"revoked token {token_id} of {username}")
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument(help="Who.")], db: DbOption = None) -> None:
+    """Disable a user: no login, no API token works, every session ends (data is kept)."""
+    from fixfirst.store.web_records import end_sessions, set_user_active
+
+    with _store_or_exit(db) as store:
+        user = _user_or_exit(store, username)
+        set_user_active(store, user.id, False)
+        end_sessions(store, user.id)
+    typer.echo(f"disabled {username}")
+
+
+@user_app.command("enable")
+def user_enable(username: Annotated[str, typer.Argument(help="Who.")], db: DbOption = None) -> None:
+    """Enable a disabled user again."""
+    from fixfirst.store.web_records import set_user_active
+
+    with _store_or_exit(db) as store:
+        set_user_active(store, _user_or_exit(store, username).id, True)
+    typer.echo(f"enabled {username}")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    username: Annotated[str, typer.Argument(help="Whose password.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line "
+                                                 "of stdin instead of prompting.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Set a new password; every session of the user ends."""
+    from fixfirst.web.auth import change_password
+
+    password = _read_password(password_stdin)
+    with _store_or_exit(db) as store:
+        try:
+            change_password(store, username, password)
+        except ValueError as error:
+            console.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(exit_codes.USAGE) from None
+    typer.echo(f"password of {username} changed; their sessions ended")
 
 
 def register_web_commands(app: typer.Typer) -> None:

@@ -11,10 +11,10 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from fixfirst.errors import StoreError
@@ -119,22 +119,57 @@ def list_users(store: Store) -> list[UserRecord]:
     return [_user(row) for row in rows]
 
 
-def create_api_token(store: Store, user_id: int, name: str) -> str:
-    """A new random Bearer token for ``user_id``; only its hash is stored, so show it once."""
+#: Days an API token is valid unless another lifetime is asked for.
+TOKEN_DAYS = 90
+
+
+def create_api_token(store: Store, user_id: int, name: str, *, days: int = TOKEN_DAYS) -> str:
+    """A new random Bearer token for ``user_id``, valid `days`; only its hash is stored, so show it once."""
     token = "ff_" + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
     with write_transaction(store.engine) as conn:
         conn.execute(
             insert(web_api_tokens_table),
-            [{"user_id": user_id, "token_hash": token_digest(token), "name": name, "created_at": datetime.now(UTC)}],
+            [{"user_id": user_id, "token_hash": token_digest(token), "name": name, "created_at": now,
+              "expires_at": now + timedelta(days=days)}],
         )
     return token
 
 
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+def list_api_tokens(store: Store, user_id: int) -> list[TokenRecord]:
+    t = web_api_tokens_table.c
+    query = select(t.id, t.name, t.created_at, t.expires_at).where(t.user_id == user_id).order_by(t.id)
+    with store.engine.connect() as conn:
+        return [TokenRecord(*row) for row in conn.execute(query)]
+
+
+def revoke_api_token(store: Store, user_id: int, token_id: int) -> bool:
+    """Delete one of the user's tokens; False when the user has no token with that id."""
+    t = web_api_tokens_table.c
+    with write_transaction(store.engine) as conn:
+        return conn.execute(delete(web_api_tokens_table).where(t.id == token_id, t.user_id == user_id)).rowcount > 0
+
+
+def set_user_active(store: Store, user_id: int, active: bool) -> None:
+    with write_transaction(store.engine) as conn:
+        conn.execute(web_users_table.update().where(web_users_table.c.id == user_id).values(active=active))
+
+
 def user_for_api_token(store: Store, token: str) -> UserRecord | None:
+    """The user of a token that exists and has not expired."""
+    t = web_api_tokens_table.c
     query = (
         select(web_users_table)
-        .join(web_api_tokens_table, web_api_tokens_table.c.user_id == web_users_table.c.id)
-        .where(web_api_tokens_table.c.token_hash == token_digest(token))
+        .join(web_api_tokens_table, t.user_id == web_users_table.c.id)
+        .where(t.token_hash == token_digest(token), (t.expires_at.is_(None)) | (t.expires_at > datetime.now(UTC)))
     )
     with store.engine.connect() as conn:
         row = conn.execute(query).mappings().first()

@@ -47,6 +47,7 @@ class WebApiTokenRow(Base):
     token_hash: Mapped[str] = mapped_column(StorableString(64), unique=True)
     name: Mapped[str] = mapped_column(StorableText())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class WebReviewRow(Base):

@@ -25,6 +25,7 @@ from fixfirst.errors import StoreError
 from fixfirst.store import Store
 from fixfirst.store.web_records import (
     UserRecord,
+    end_sessions,
     get_user,
     get_user_by_name,
     insert_user,
@@ -33,11 +34,11 @@ from fixfirst.store.web_records import (
     user_for_api_token,
 )
 from fixfirst.web.access import Principal, UserRole
+from fixfirst.web.password_policy import password_problem
 
 SESSION_COOKIE = "fixfirst_session"
 #: Sessions older than this are refused (seconds).
 SESSION_MAX_AGE_S = 12 * 3600
-MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
 #: Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
@@ -74,12 +75,26 @@ def create_user(
     username = username.strip()
     if not username or len(username) > 100:
         raise ValueError("username must be 1-100 characters")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if problem := password_problem(password, username):
+        raise ValueError(problem)
     if parsed is UserRole.AGENT and not agent_id:
         raise ValueError("an agent user needs agent_id (the agent id used in conversations)")
     user = insert_user(store, username, hash_password(password), parsed.value, agent_id, teams)
     return principal_of(user)
+
+
+def change_password(store: Store, username: str, password: str) -> None:
+    """Set a new password (same policy as new users) and end every session of the user.
+
+    Raises ValueError for an unknown user or a refused password.
+    """
+    user = get_user_by_name(store, username)
+    if user is None:
+        raise ValueError(f"no user named {username!r}")
+    if problem := password_problem(password, user.username):
+        raise ValueError(problem)
+    set_password_hash(store, user.id, hash_password(password))
+    end_sessions(store, user.id)
 
 
 def authenticate(store: Store, username: str, password: str) -> Principal | None:

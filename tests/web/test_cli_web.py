@@ -69,7 +69,7 @@ def test_user_add_then_token_then_the_token_works(tmp_path: Path) -> None:
     ("args", "stdin", "code", "message"),
     [
         (["--role", "wizard"], "long-enough-pass\n", exit_codes.USAGE, "unknown role"),
-        (["--role", "admin"], "short\n", exit_codes.USAGE, "at least 8"),
+        (["--role", "admin"], "short\n", exit_codes.USAGE, "at least 10"),
         (["--role", "agent"], "long-enough-pass\n", exit_codes.USAGE, "agent_id"),
     ],
 )
@@ -81,8 +81,10 @@ def test_user_add_refuses_bad_input(tmp_path: Path, args: list[str], stdin: str,
 
 def test_duplicate_user_and_unknown_token_user(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'ff.db'}"
-    assert invoke("user", "add", "a", "--role", "admin", "--password-stdin", "--db", db, stdin="password-1\n")[0] == 0
-    code, output = invoke("user", "add", "a", "--role", "admin", "--password-stdin", "--db", db, stdin="password-2\n")
+    add = ("user", "add", "a", "--role", "admin", "--password-stdin", "--db", db)
+    code, output = invoke(*add, stdin="amber-lamp-41\n")
+    assert code == 0, output
+    code, output = invoke(*add, stdin="amber-lamp-42\n")
     assert code == exit_codes.CONFIG and "already exists" in output
     code, output = invoke("user", "token", "ghost", "--db", db)
     assert code == exit_codes.USAGE and "no user named" in output
