@@ -46,11 +46,14 @@ from typing import Any
 from fixfirst.model import MAX_TURN_CHARS, Conversation, Role, Survey
 
 #: Stored in `Conversation.metadata["redacted"]`, so a re-run knows what was already done.
-REDACTION_VERSION = "fixfirst.redaction.v1"
+REDACTION_VERSION = "fixfirst.redaction.v2"
 
 PLACEHOLDERS: dict[str, str] = {
     "EMAIL_ADDRESS": "<EMAIL>",
     "CREDIT_CARD": "<CARD>",
+    "US_SSN": "<SSN>",
+    "IP_ADDRESS": "<IP>",
+    "DATE_OF_BIRTH": "<DOB>",
     "IBAN_CODE": "<IBAN>",
     "ACCOUNT_NUMBER": "<ACCOUNT>",
     "PHONE_NUMBER": "<PHONE>",
@@ -68,6 +71,23 @@ _ACCOUNT_HINT = re.compile(r"(?i)\b(?:account|acct|a/c|member|policy|customer|lo
 _STREET_HINT = re.compile(
     r"\d[^\n]{1,80}?\b(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
     r"Place|Pl|Terrace|Close|Parkway|Pkwy|Highway|Hwy|Crescent|Square|Sq)\b"
+)
+
+_IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+_IPV6_HINT = re.compile(r"\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){3,7}\b")
+_BIRTH_HINT = re.compile(r"(?i)\b(?:born|dob|d\.o\.b|date of birth|birth ?date|birthday)\b")
+# A US SSN: 3-2-4 digits (area not 000, 666 or 9xx; group and serial not zero), or nine digits
+# right after the words that name one (nine digits alone are an order number far more often).
+_SSN_REGEX = (
+    r"\b(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}\b"
+    r"|(?<=\b(?:ssn|social security(?:\s+(?:number|no\.?|#))?)\W{0,3}(?:is|was|:)?\s*)\d{9}\b"
+)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DOB_REGEX = (
+    r"(?i)(?<=\b(?:born(?:\s+on)?|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s?date|birthday)\W{0,3}"
+    r"(?:is|was|:)?\s*)"
+    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS
+    + r",?\s+\d{4}|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
 )
 
 _HANDLE_REGEX = r"(?<![\w@/.])@[A-Za-z0-9_]{1,30}\b"
@@ -110,6 +130,7 @@ def _build_recognizers() -> dict[str, Any]:
         CreditCardRecognizer,
         EmailRecognizer,
         IbanRecognizer,
+        IpRecognizer,
         PhoneRecognizer,
     )
 
@@ -125,6 +146,17 @@ def _build_recognizers() -> dict[str, Any]:
     return {
         "EMAIL_ADDRESS": OfflineEmailRecognizer(),
         "CREDIT_CARD": CreditCardRecognizer(),
+        "US_SSN": PatternRecognizer(
+            supported_entity="US_SSN",
+            name="FixFirstUsSsnRecognizer",
+            patterns=[Pattern("SSN 3-2-4, or nine digits after 'SSN'", _SSN_REGEX, 0.6)],
+        ),
+        "IP_ADDRESS": IpRecognizer(),
+        "DATE_OF_BIRTH": PatternRecognizer(
+            supported_entity="DATE_OF_BIRTH",
+            name="FixFirstDateOfBirthRecognizer",
+            patterns=[Pattern("a date after 'born' / 'DOB' / 'date of birth'", _DOB_REGEX, 0.6)],
+        ),
         "IBAN_CODE": IbanRecognizer(),
         "ACCOUNT_NUMBER": PatternRecognizer(
             supported_entity="ACCOUNT_NUMBER",
@@ -204,9 +236,14 @@ class Redactor:
         if _DIGIT_RUN.search(text):
             if _LONG_DIGITS.search(text):
                 entities.append("CREDIT_CARD")
+            entities.append("US_SSN")
             if _ACCOUNT_HINT.search(text):
                 entities.append("ACCOUNT_NUMBER")
             entities.append("PHONE_NUMBER")
+        if _IPV4.search(text) or _IPV6_HINT.search(text):
+            entities.append("IP_ADDRESS")
+        if _BIRTH_HINT.search(text):
+            entities.append("DATE_OF_BIRTH")
         if _IBAN_HINT.search(text):
             entities.append("IBAN_CODE")
         if _STREET_HINT.search(text):
