@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,31 +60,14 @@ def build_insights(
     conversations: Iterable[Conversation],
     results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult],
     surveys: Iterable[Survey] = (),
-    *,
-    window_days: float = 7,
-    period: tuple[datetime | None, datetime | None] | None = None,
-    team: str | None = None,
-    similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
-    min_volume: int = DEFAULT_MIN_VOLUME,
-    bootstrap: int = 400,
-    seed: int = 20240601,
+    **options: Any,
 ) -> Insights:
     """Cases, commitments, customer voice, drivers, scorecards, coaching and root causes in one object.
 
-    `period` is [start, end) on the contact's start time (naive = UTC); `team` keeps cases that
-    touch the team and the contacts of that team.
+    Joins conversations with results, then `insights_from_contacts` (whose keyword options -
+    window_days, period, team, similarity_threshold, min_volume, bootstrap, seed - pass through).
     """
-    return insights_from_contacts(
-        build_contacts(conversations, results),
-        surveys,
-        window_days=window_days,
-        period=period,
-        team=team,
-        similarity_threshold=similarity_threshold,
-        min_volume=min_volume,
-        bootstrap=bootstrap,
-        seed=seed,
-    )
+    return insights_from_contacts(build_contacts(conversations, results), surveys, **options)
 
 
 def insights_from_contacts(
@@ -98,7 +82,11 @@ def insights_from_contacts(
     bootstrap: int = 400,
     seed: int = 20240601,
 ) -> Insights:
-    """`build_insights` on contacts already joined (so a caller that needs them too joins once)."""
+    """Insights over contacts already joined (so a caller that needs the contacts too joins once).
+
+    `period` is [start, end) on the contact's start time (naive = UTC); `team` keeps cases that
+    touch the team and the contacts of that team.
+    """
     start, end = (as_naive_utc(period[0]), as_naive_utc(period[1])) if period else (None, None)
     all_contacts = [c for c in contacts if _in_period(c, start, end)]
     cases = link_cases(all_contacts, window_days=window_days, similarity_threshold=similarity_threshold)

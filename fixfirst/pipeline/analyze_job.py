@@ -13,7 +13,7 @@ from typing import IO, Protocol
 from fixfirst.analyze import result_to_json
 from fixfirst.analyze.result_parquet import ResultParquetWriter
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
-from fixfirst.model import AnalysisResult, Conversation
+from fixfirst.model import AnalysisResult, Conversation, Survey
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
 from fixfirst.pipeline.workers import prepared
 from fixfirst.store import Store
@@ -125,13 +125,29 @@ def analyze_files(
     that would be stored. With `store`, conversations and results are stored too. `workers`
     processes redact and analyse; the output is the same for any number of workers.
     """
-    summary = AnalyzeSummary()
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
     items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
+    analysed = prepared(items, workers=workers, redact=redact, analyze_options=options)
+    return write_analysed(analysed, out=out, store=store, rejects_path=rejects_path, batch_size=batch_size,
+                          on_result=on_result)
+
+
+def write_analysed(
+    analysed: Iterable[tuple[Conversation | Survey | Reject, AnalysisResult | None]],
+    *,
+    out: str | Path | None,
+    store: Store | None,
+    rejects_path: str | Path,
+    batch_size: int,
+    on_result: Callable[[AnalysisResult], None] | None,
+) -> AnalyzeSummary:
+    """Write (item, result) pairs in order: results to `out` and the store, rejects aside, surveys
+    counted as skipped. The local and the Ray engine both end here, so their outputs agree."""
+    summary = AnalyzeSummary()
     with RejectsWriter(rejects_path) as rejects, _open_sink(out) as sink:
         writer = _ResultWriter(store=store, sink=sink, summary=summary, batch_size=batch_size,
                                store_conversations=True, on_result=on_result)
-        for item, result in prepared(items, workers=workers, redact=redact, analyze_options=options):
+        for item, result in analysed:
             if isinstance(item, Reject):
                 rejects.write(item)
             elif isinstance(item, Conversation) and result is not None:

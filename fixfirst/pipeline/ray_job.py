@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from fixfirst.errors import ConfigError
-from fixfirst.ingest import Redactor, Reject, RejectsWriter, read_sources
+from fixfirst.ingest import Redactor, Reject, read_sources
 from fixfirst.ingest import _expand as expand_paths
 from fixfirst.model import AnalysisResult, Conversation, Survey
-from fixfirst.pipeline.analyze_job import AnalyzeSummary, _open_sink, _ResultWriter
+from fixfirst.pipeline.analyze_job import AnalyzeSummary, write_analysed
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
 from fixfirst.pipeline.workers import CHUNK_SIZE, WorkerSettings, _init_worker, prepare_chunk
 from fixfirst.store import Store
@@ -118,23 +118,16 @@ def analyze_with_ray(
                 batch_format="numpy",
             )
         )
-        summary = AnalyzeSummary()
-        with RejectsWriter(rejects_path) as rejects, _open_sink(out) as sink:
-            writer = _ResultWriter(store=store, sink=sink, summary=summary, batch_size=batch_size,
-                                   store_conversations=True, on_result=on_result)
+
+        def analysed() -> Iterator[tuple[Conversation | Survey | Reject, AnalysisResult | None]]:
             for batch in dataset.iter_batches(batch_size=batch_size, batch_format="numpy"):
                 for kind, payload, result in zip(batch["kind"], batch["item"], batch["result"], strict=True):
-                    item = _decode(str(kind), str(payload))
-                    if isinstance(item, Reject):
-                        rejects.write(item)
-                    elif isinstance(item, Conversation) and result:
-                        writer.add(item, AnalysisResult.model_validate_json(str(result)))
-                    else:
-                        summary.surveys_skipped += 1
-            writer.flush()
-            summary.rejected = rejects.count
-            summary.rejects_path = Path(rejects_path) if rejects.count else None
-        return summary
+                    yield _decode(str(kind), str(payload)), (
+                        AnalysisResult.model_validate_json(str(result)) if result else None
+                    )
+
+        return write_analysed(analysed(), out=out, store=store, rejects_path=rejects_path, batch_size=batch_size,
+                              on_result=on_result)
     finally:
         if started_here:
             ray.shutdown()
