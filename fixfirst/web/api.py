@@ -256,7 +256,7 @@ def post_review(conversation_id: str, review: ReviewIn, ctx: Ctx, who: ApiUser) 
         outcome=review.outcome.value,
         findings=review.findings,
         missed=tuple(m.value for m in review.missed),
-        note=review.note,
+        note=ctx.intake.redact_note(review.note),
     )
     try:
         stored = record_review(ctx.store, result, who.username, submission)
@@ -278,7 +278,8 @@ def post_dispute(conversation_id: str, dispute: DisputeIn, ctx: Ctx, who: ApiUse
     result = _visible_result(ctx, who, conversation_id)
     if dispute.item not in {finding_item(f) for f in result.findings} and dispute.item != "outcome":
         raise HTTPException(422, f"item: {dispute.item!r} is not a finding of this conversation")
-    dispute_id = add_dispute(ctx.store, conversation_id, dispute.item, who.username, dispute.comment)
+    comment = ctx.intake.redact_note(dispute.comment) or ""
+    dispute_id = add_dispute(ctx.store, conversation_id, dispute.item, who.username, comment)
     return {"id": dispute_id, "status": "open"}
 
 

@@ -313,7 +313,7 @@ async def review_submit(conversation_id: str, request: Request, ctx: Ctx, who: P
         outcome=str(form.get("outcome", "")),
         findings=verdicts,
         missed=tuple(str(v) for v in form.getlist("missed")),
-        note=(str(form.get("note", "")).strip() or None),
+        note=ctx.intake.redact_note(str(form.get("note", "")).strip() or None),
     )
     try:
         record_review(ctx.store, result, who.username, submission)
@@ -339,7 +339,7 @@ def dispute_submit(
     result = ctx.store.get_result(conversation_id)
     if result is None or item not in {finding_item(f) for f in result.findings}:
         raise HTTPException(422, "that finding is not part of this conversation")
-    add_dispute(ctx.store, conversation_id, item, who.username, comment.strip())
+    add_dispute(ctx.store, conversation_id, item, who.username, ctx.intake.redact_note(comment.strip()) or "")
     return RedirectResponse(f"/conversations/{quote(conversation_id, safe='')}?disputed=1", status_code=303)
 
 

@@ -67,6 +67,13 @@ class RecordIntake:
         self._on_write = on_write
         self._lock = threading.Lock()
 
+    def redact_note(self, text: str | None) -> str | None:
+        """Free text people type about a conversation (review notes, dispute comments) often quotes
+        the customer: it is redacted like the transcript before it is stored."""
+        if text is None or self._redactor is None:
+            return text
+        return self._redactor.redact_text(text)
+
     def conversations(
         self, records: Sequence[Any], allowed_team: Callable[[str | None], bool], source: str
     ) -> list[RecordStatus]:
