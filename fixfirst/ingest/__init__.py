@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 
-def _expand(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     files: list[Path] = []
     for item in items:
@@ -75,7 +75,7 @@ def read_sources(
             file before anything is yielded, so a typo in the last path fails fast.
         ConfigError: the CSV mapping is invalid.
     """
-    files = _expand(paths)
+    files = expand_paths(paths)
     if not files:
         raise InputError("no input files given")
     mapping = coerce_mapping(csv_mapping)
@@ -88,11 +88,4 @@ def read_sources(
         adapter = adapter_for(name)
         items = adapter.read(file, mapping=mapping) if name == "csv" else adapter.read(file)
         for item in items:
-            if redactor is None:
-                yield item
-            elif isinstance(item, Conversation):
-                yield redactor.redact_conversation(item)
-            elif isinstance(item, Survey):
-                yield redactor.redact_survey(item)
-            else:
-                yield item.model_copy(update={"raw": redactor.redact_text(item.raw)}) if item.raw else item
+            yield item if redactor is None else redactor.redact_item(item)

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from fixfirst.ingest.reject import Reject
 from fixfirst.model import MAX_TURN_CHARS, Conversation, Role, Survey
 
 #: Stored in `Conversation.metadata["redacted"]`, so a re-run knows what was already done.
@@ -344,6 +345,14 @@ class Redactor:
                 "customer_id": self.pseudonym(customer_id) if customer_id else customer_id,
             }
         )
+
+    def redact_item(self, item: Conversation | Survey | Reject) -> Conversation | Survey | Reject:
+        """Any record a reader yields, redacted: a conversation, a survey, or a reject's raw excerpt."""
+        if isinstance(item, Conversation):
+            return self.redact_conversation(item)
+        if isinstance(item, Survey):
+            return self.redact_survey(item)
+        return item.model_copy(update={"raw": self.redact_text(item.raw)}) if item.raw else item
 
     def redact_survey(self, survey: Survey) -> Survey:
         """A copy with the free-text comment redacted and the customer id pseudonymised if configured."""

@@ -23,12 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from fixfirst.errors import ConfigError
-from fixfirst.ingest import Redactor, Reject, read_sources
-from fixfirst.ingest import _expand as expand_paths
+from fixfirst.ingest import Redactor, Reject, expand_paths, read_sources
 from fixfirst.model import AnalysisResult, Conversation, Survey
 from fixfirst.pipeline.analyze_job import AnalyzeSummary, write_analysed
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
-from fixfirst.pipeline.workers import CHUNK_SIZE, WorkerSettings, _init_worker, prepare_chunk
+from fixfirst.pipeline.workers import CHUNK_SIZE, WorkerSettings, init_worker, prepare_chunk
 from fixfirst.store import Store
 
 _KINDS = {"conversation": Conversation, "survey": Survey, "reject": Reject}
@@ -53,14 +52,15 @@ class _Analyzer:
     """A Ray actor: redacts and analyses batches with one pipeline built at start."""
 
     def __init__(self, settings: WorkerSettings) -> None:
-        _init_worker(settings)
+        init_worker(settings)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         items = [_decode(kind, payload) for kind, payload in zip(batch["kind"], batch["item"], strict=True)]
         prepared = prepare_chunk(items)
+        encoded = [_encode(item) for item, _ in prepared]  # each item serialised once
         return {
-            "kind": [_encode(item)["kind"] for item, _ in prepared],
-            "item": [item.model_dump_json() for item, _ in prepared],
+            "kind": [e["kind"] for e in encoded],
+            "item": [e["item"] for e in encoded],
             "result": ["" if result is None else result.model_dump_json() for _, result in prepared],
         }
 

@@ -9,7 +9,7 @@ same as analysing that conversation alone, so the chunk boundaries cannot change
 
 Workers are forked where the platform allows it (the loaded models are shared copy-on-write and
 start-up costs nothing), spawned elsewhere; each builds its own redactor and pipeline once, from
-plain settings, in `_init_worker`.
+plain settings, in `init_worker`.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class _WorkerState:
 _STATE = _WorkerState()
 
 
-def _init_worker(settings: WorkerSettings) -> None:
+def init_worker(settings: WorkerSettings) -> None:
     from fixfirst.analyze.engine import build_pipeline
 
     _STATE.redactor = Redactor(settings.keep_handles, settings.pseudonym_salt) if settings.redact else None
@@ -96,22 +96,12 @@ def _init_worker(settings: WorkerSettings) -> None:
         )
 
 
-def _redact_item(item: Conversation | Survey | Reject) -> Conversation | Survey | Reject:
-    redactor = _STATE.redactor
-    if redactor is None:
-        return item
-    if isinstance(item, Conversation):
-        return redactor.redact_conversation(item)
-    if isinstance(item, Survey):
-        return redactor.redact_survey(item)
-    return item.model_copy(update={"raw": redactor.redact_text(item.raw)}) if item.raw else item
-
-
 def prepare_chunk(
     items: Sequence[Conversation | Survey | Reject],
 ) -> list[tuple[Conversation | Survey | Reject, AnalysisResult | None]]:
     """Redact each item (when configured) and analyse the conversations among them (when configured)."""
-    redacted = [_redact_item(item) for item in items]
+    redactor = _STATE.redactor
+    redacted = list(items) if redactor is None else [redactor.redact_item(item) for item in items]
     results: dict[int, AnalysisResult] = {}
     if _STATE.pipeline is not None:
         positions = [i for i, item in enumerate(redacted) if isinstance(item, Conversation)]
@@ -131,13 +121,13 @@ def ordered_map(
 ) -> Iterator[R]:
     """`func` over chunks of `items` in `workers` processes; results in input order, bounded in flight."""
     if workers <= 1:
-        _init_worker(settings)
+        init_worker(settings)
         for chunk in _chunks(items, chunk_size):
             yield from func(chunk)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(settings,)) as pool:
         pending: deque[Future[list[R]]] = deque()
         for chunk in _chunks(items, chunk_size):
             pending.append(pool.submit(func, chunk))

@@ -18,6 +18,7 @@ from fixfirst.errors import StoreError
 from fixfirst.model import Behaviour, Outcome, Survey
 from fixfirst.model.text import clean_record
 from fixfirst.store import listing
+from fixfirst.store.listing import visible_ids
 from fixfirst.store.web_records import create_survey_token
 from fixfirst.web.context import ApiUser, Ctx
 from fixfirst.web.record_intake import MAX_BATCH, RecordStatus
@@ -37,6 +38,7 @@ from fixfirst.web.views import (
     review_queue_for,
     scoped_insights,
     team_view,
+    visibility,
     visible_agents,
     visible_teams,
 )
@@ -108,16 +110,13 @@ def post_conversations(payload: RecordsBody, ctx: Ctx, who: ApiUser) -> JSONResp
 def post_surveys(payload: RecordsBody, ctx: Ctx, who: ApiUser) -> JSONResponse:
     if not who.can_write:
         raise HTTPException(403, "your role may not ingest surveys")
-    def visible(conversation_id: str | None) -> bool:
-        conversation = ctx.store.get_conversation(conversation_id) if conversation_id else None
-        return conversation is not None and who.can_see(conversation)
-
     def allowed(survey: Survey) -> bool:
         """The new survey's conversation and, for an update, the stored one's must both be the user's."""
         if who.all_teams:
             return True
-        stored = ctx.store.stored_survey_conversations([survey.id])
-        return visible(survey.conversation_id) and (survey.id not in stored or visible(stored[survey.id]))
+        needed = [survey.conversation_id, *ctx.store.stored_survey_conversations([survey.id]).values()]
+        ids = {i for i in needed if i is not None}
+        return len(ids) == len(set(needed)) and visible_ids(ctx.store, visibility(who), sorted(ids)) == ids
 
     return _batch_response(ctx.intake.surveys(_records(payload), allowed))
 

@@ -61,7 +61,6 @@ class InsightsNotReady(RuntimeError):
 class _Entry:
     key: tuple[Any, ...]
     insights: Insights
-    computed_at: datetime
 
 
 class InsightsCache:
@@ -119,7 +118,7 @@ class InsightsCache:
             try:
                 insights = self._compute_apart(team)
                 with self._lock:
-                    self._entries[team] = _Entry(key, insights, datetime.now(UTC))
+                    self._entries[team] = _Entry(key, insights)
             except Exception:  # a failed rebuild keeps the last insights; the next view tries again
                 log.exception("rebuilding insights for team %r failed", team)
             finally:
@@ -147,13 +146,7 @@ class InsightsCache:
             with self._lock:
                 entry = self._entries.get(team)
             if entry is None or entry.key != key:
-                entry = _Entry(key, self._compute(team), datetime.now(UTC))
+                entry = _Entry(key, self._compute(team))
                 with self._lock:
                     self._entries[team] = entry
             return entry.insights
-
-    def computed_at(self, team: str | None = None) -> datetime | None:
-        """When the insights now served for `team` were computed (None before the first build)."""
-        with self._lock:
-            entry = self._entries.get(team)
-        return entry.computed_at if entry else None

@@ -17,11 +17,8 @@ from datetime import UTC, datetime
 from fixfirst.model import AnalysisResult, Behaviour, Finding, Outcome
 from fixfirst.store import Store
 from fixfirst.store.web_records import (
-    DisputeRecord,
     ReviewRecord,
     add_reviews,
-    iter_reviews,
-    list_disputes,
 )
 from fixfirst.web.agreement import cohens_kappa
 
@@ -161,6 +158,3 @@ def agreement_report(
         labels=tuple(labels),
     )
 
-
-def load_review_state(store: Store) -> tuple[dict[str, dict[str, ReviewRecord]], list[DisputeRecord]]:
-    return latest_reviews(iter_reviews(store)), list_disputes(store, status="open")

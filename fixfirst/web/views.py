@@ -29,7 +29,7 @@ from fixfirst.web.review import (
     AgreementReport,
     agreement_report,
     finding_item,
-    load_review_state,
+    latest_reviews,
 )
 
 
@@ -61,7 +61,7 @@ def review_queue_for(store: Store, who: Principal, *, limit: int, offset: int) -
 
 def agreement_for(store: Store, who: Principal) -> AgreementReport:
     """Machine-vs-reviewer agreement over the reviewed conversations `who` may see."""
-    latest, _ = load_review_state(store)
+    latest = latest_reviews(iter_reviews(store))
     allowed = visible_ids(store, visibility(who), list(latest))
     results = {cid: result for cid in sorted(allowed) if (result := store.get_result(cid)) is not None}
     return agreement_report(results, latest)
