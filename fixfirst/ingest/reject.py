@@ -8,6 +8,7 @@ what it cannot use into a `Reject` value and carries on. The CLI writes them wit
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -18,10 +19,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 RAW_EXCERPT_CHARS = 200
 
 
+#: What a cut can split: the last word and any digit groups before it ("call 07700 900|123").
+_CUT_TAIL = re.compile(r"[\d\s().+\-/]*[\w@.+\-]*$")
+
+
 def excerpt(raw: object, limit: int = RAW_EXCERPT_CHARS) -> str:
-    """The first `limit` characters of a raw record, marked with an ellipsis when cut."""
+    """The first `limit` characters of a raw record, marked with an ellipsis when cut.
+
+    A cut drops the word it falls in and the digit groups before it: half a phone number or
+    e-mail address is no longer recognisable by redaction, which runs on the excerpt later.
+    """
     text = raw if isinstance(raw, str) else repr(raw)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    return _CUT_TAIL.sub("", text[: limit - 1]) + "…"
 
 
 class Reject(BaseModel):

@@ -15,6 +15,7 @@ from fixfirst.analyze.result_parquet import ResultParquetWriter
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
 from fixfirst.model import AnalysisResult, Conversation, Survey
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
+from fixfirst.pipeline.redactor import redactor_for
 from fixfirst.pipeline.workers import prepared
 from fixfirst.store import Store
 
@@ -127,7 +128,7 @@ def analyze_files(
     """
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
     items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
-    analysed = prepared(items, workers=workers, redact=redact, analyze_options=options)
+    analysed = prepared(items, workers=workers, redact=redactor_for(redact, store) or False, analyze_options=options)
     return write_analysed(analysed, out=out, store=store, rejects_path=rejects_path, batch_size=batch_size,
                           on_result=on_result)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
 from fixfirst.model import Conversation, Survey
+from fixfirst.pipeline.redactor import redactor_for
 from fixfirst.pipeline.workers import prepared
 from fixfirst.store import Store, WriteStats
 
@@ -65,7 +66,7 @@ def ingest_files(
     read = 0
     with RejectsWriter(rejects_path) as rejects:
         items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
-        for item, _ in prepared(items, workers=workers, redact=redact):
+        for item, _ in prepared(items, workers=workers, redact=redactor_for(redact, store) or False):
             if isinstance(item, Reject):
                 rejects.write(item)
                 if on_reject:

@@ -27,6 +27,7 @@ from fixfirst.ingest import Redactor, Reject, expand_paths, read_sources
 from fixfirst.model import AnalysisResult, Conversation, Survey
 from fixfirst.pipeline.analyze_job import AnalyzeSummary, write_analysed
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
+from fixfirst.pipeline.redactor import redactor_for
 from fixfirst.pipeline.workers import CHUNK_SIZE, WorkerSettings, init_worker, prepare_chunk
 from fixfirst.store import Store
 
@@ -95,7 +96,7 @@ def analyze_with_ray(
     ray = _ray()
     files = [str(Path(p).resolve()) for p in expand_paths(list(paths))]
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(str(d) for d in lexicon_dirs)}
-    settings = WorkerSettings.of(redact, analyze_options=options)
+    settings = WorkerSettings.of(redactor_for(redact, store) or False, analyze_options=options)
     started_here = not ray.is_initialized()
     if started_here:
         if address:

@@ -58,7 +58,7 @@ class WorkerSettings:
 
     redact: bool = False
     keep_handles: tuple[str, ...] = ()
-    pseudonym_salt: str | None = None
+    pseudonym_key: str | None = None
     analyze: bool = False
     analyze_options: dict[str, Any] = field(default_factory=dict)
 
@@ -68,7 +68,7 @@ class WorkerSettings:
         return cls(
             redact=redactor is not None,
             keep_handles=tuple(sorted(redactor.keep_handles)) if redactor else (),
-            pseudonym_salt=redactor.pseudonym_salt if redactor else None,
+            pseudonym_key=redactor.pseudonym_key if redactor else None,
             analyze=analyze_options is not None,
             analyze_options=dict(analyze_options or {}),
         )
@@ -86,7 +86,7 @@ _STATE = _WorkerState()
 def init_worker(settings: WorkerSettings) -> None:
     from fixfirst.analyze.engine import build_pipeline
 
-    _STATE.redactor = Redactor(settings.keep_handles, settings.pseudonym_salt) if settings.redact else None
+    _STATE.redactor = Redactor(settings.keep_handles, settings.pseudonym_key) if settings.redact else None
     if settings.analyze:
         options = dict(settings.analyze_options)
         scorecard = options.pop("scorecard", None)

@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fixfirst.ingest import Redactor
+from fixfirst.pipeline.redactor import redactor_for
 from fixfirst.store import Store
 from fixfirst.store.web_records import get_or_create_setting
 from fixfirst.web import api, pages, survey_form
@@ -90,7 +90,7 @@ def create_app(
     context = WebContext(
         store=opened,
         cache=cache,
-        intake=RecordIntake(opened, Redactor() if redact else None, cache.invalidate),
+        intake=RecordIntake(opened, redactor_for(redact, opened), cache.invalidate),
         codec=SessionCodec(key),
         templates=templates,
     )

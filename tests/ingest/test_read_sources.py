@@ -82,7 +82,7 @@ def test_rejects_excerpts_are_redacted_too(tmp_path: Path) -> None:
 
 def test_explicit_format_and_custom_redactor(tmp_path: Path) -> None:
     items = list(
-        read_sources(FIXTURES / "ingest_twcs_sample.csv", format="twcs", redact=Redactor(pseudonym_salt="k"))
+        read_sources(FIXTURES / "ingest_twcs_sample.csv", format="twcs", redact=Redactor(pseudonym_key="k"))
     )
     conversation = next(i for i in items if isinstance(i, Conversation))
     assert conversation.customer_id is not None and conversation.customer_id.startswith("cust-")

@@ -108,11 +108,11 @@ def test_redact_conversation_keeps_brand_handles_and_ids_by_default() -> None:
     assert Redactor().redact_conversation(redacted) is redacted  # already done: passes through
 
 
-def test_pseudonyms_are_stable_salted_and_shared_with_surveys() -> None:
+def test_pseudonyms_are_stable_keyed_and_shared_with_surveys() -> None:
     conversation = _conversation((Role.CUSTOMER, "ann_x", "hi"), (Role.AGENT, "AppleSupport", "hello"))
-    one = Redactor(pseudonym_salt="s1").redact_conversation(conversation)
-    again = Redactor(pseudonym_salt="s1").redact_conversation(conversation)
-    other = Redactor(pseudonym_salt="s2").redact_conversation(conversation)
+    one = Redactor(pseudonym_key="s1").redact_conversation(conversation)
+    again = Redactor(pseudonym_key="s1").redact_conversation(conversation)
+    other = Redactor(pseudonym_key="s2").redact_conversation(conversation)
     assert one.customer_id == again.customer_id == one.turns[0].author
     assert one.customer_id != other.customer_id
     assert (
@@ -120,7 +120,7 @@ def test_pseudonyms_are_stable_salted_and_shared_with_surveys() -> None:
     )
     assert one.turns[1].author == "AppleSupport"
     survey = Survey(id="s", customer_id="ann_x", csat=4, comment="call 415-555-2671")
-    redacted_survey = Redactor(pseudonym_salt="s1").redact_survey(survey)
+    redacted_survey = Redactor(pseudonym_key="s1").redact_survey(survey)
     assert redacted_survey.customer_id == one.customer_id
     assert redacted_survey.comment == "call <PHONE>"
 

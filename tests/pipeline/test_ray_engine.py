@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fixfirst.cli.main import app
+from fixfirst.pipeline.redactor import PSEUDONYM_KEY_ENV
 from fixfirst.store import Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -41,8 +42,9 @@ def _inputs(tmp_path: Path) -> list[Path]:
     return [jsonl, shard]
 
 
-def test_ray_engine_output_is_identical_to_the_local_engine(tmp_path: Path) -> None:
+def test_ray_engine_output_is_identical_to_the_local_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _require_ray()
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, "one-key-for-both-stores")  # else each new store makes its own
     inputs = [str(p) for p in _inputs(tmp_path)]
     runner = CliRunner()
     outputs = {}

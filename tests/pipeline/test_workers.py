@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from fixfirst.pipeline import analyze_files, analyze_stored, ingest_files
+from fixfirst.pipeline.redactor import PSEUDONYM_KEY_ENV
 from fixfirst.store import Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -40,7 +43,10 @@ def test_analyze_files_output_is_identical_for_one_and_three_workers(tmp_path: P
     assert json.loads(outputs[3][1])["line"] == 18
 
 
-def test_ingest_and_reanalysis_store_the_same_rows_for_any_number_of_workers(tmp_path: Path) -> None:
+def test_ingest_and_reanalysis_store_the_same_rows_for_any_number_of_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, "one-key-for-both-stores")  # else each new store makes its own
     source = _mixed_input(tmp_path)
     stored = {}
     for workers in (1, 2):

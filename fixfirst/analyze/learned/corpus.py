@@ -18,8 +18,10 @@ from fixfirst.analyze.lexicon import Lexicon, load_lexicon
 from fixfirst.ingest import fixfirst_jsonl
 from fixfirst.model import Conversation
 
-#: Where the labelled data lives, relative to the repository (``../shared/data``).
+#: Where the shared labelled data lives, relative to the repository (``../shared/data``).
 DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+#: Sets labelled for FixFirst itself (two blind annotators, agreement gold), kept in the repository.
+REPO_DATA = Path(__file__).resolve().parents[3] / "data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,18 +30,24 @@ class CorpusSpec:
     conversations: Path
     labels: Path
     excluded_ids: Path | None = None
+    #: Group by the id's set prefix (``mt03-017`` -> ``mt03``) instead of by company.
+    grouped_by_set: bool = True
 
 
-def default_corpora(data: Path = DEFAULT_DATA) -> tuple[CorpusSpec, ...]:
-    return (
+def default_corpora(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> tuple[CorpusSpec, ...]:
+    specs = (
         CorpusSpec(
             "twitter_care",
             data / "twitter_care" / "conversations.jsonl",
             data / "twitter_care" / "labels" / "train_gold.jsonl",
             data / "twitter_care" / "heldout_ids.txt",
+            grouped_by_set=False,
         ),
         CorpusSpec("multiturn", data / "multiturn" / "conversations.jsonl", data / "multiturn" / "labels_gold.jsonl"),
+        CorpusSpec("written", repo_data / "written" / "conversations.jsonl",
+                   repo_data / "written" / "labels_gold.jsonl"),
     )
+    return tuple(spec for spec in specs if spec.labels.exists())
 
 
 @dataclass(slots=True)
@@ -54,12 +62,12 @@ class Example:
         return self.doc.conversation.id
 
 
-def group_of(corpus: str, conversation: Conversation) -> str:
-    """Company for real threads; the written set (``mt03``) for multi-turn data, whose companies
+def group_of(spec: CorpusSpec, conversation: Conversation) -> str:
+    """Company for real threads; the written set (``mt03``) for written data, whose companies
     inside one set share a writer and an industry - leaving the whole set out is the honest split."""
-    if corpus == "multiturn":
-        return conversation.id.split("-", 1)[0]
-    return f"{corpus}:{conversation.company or 'unknown'}"
+    if spec.grouped_by_set:
+        return f"{spec.name}:{conversation.id.split('-', 1)[0]}"
+    return f"{spec.name}:{conversation.company or 'unknown'}"
 
 
 def load_corpus(specs: tuple[CorpusSpec, ...], lexicon: Lexicon | None = None) -> list[Example]:
@@ -79,7 +87,7 @@ def load_corpus(specs: tuple[CorpusSpec, ...], lexicon: Lexicon | None = None) -
             if not isinstance(item, Conversation) or item.id not in gold:
                 continue
             examples.append(
-                Example(spec.name, group_of(spec.name, item), build_artifacts(item, lexicon), gold[item.id])
+                Example(spec.name, group_of(spec, item), build_artifacts(item, lexicon), gold[item.id])
             )
     examples.sort(key=lambda e: (e.corpus, e.id))
     return examples
