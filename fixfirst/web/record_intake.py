@@ -72,7 +72,7 @@ class RecordIntake:
         the customer: it is redacted like the transcript before it is stored."""
         if text is None or self._redactor is None:
             return text
-        return self._redactor.redact_text(text)
+        return self._redactor.redact_text(text, free_text=True)
 
     def conversations(
         self, records: Sequence[Any], allowed_team: Callable[[str | None], bool], source: str

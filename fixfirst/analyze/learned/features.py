@@ -31,7 +31,10 @@ Analyzer = Literal["word", "char_wb", "tokens"]
 _URL = re.compile(r"(?:https?\s?:\s?//|www\.)\S+|\b[\w-]+\.(?:com|net|org|ly|tv|co|gl)/\S*", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+|<EMAIL>")
 _HANDLE = re.compile(r"(?<![\w/])@\w+|<HANDLE>")
-_PLACEHOLDER = re.compile(r"<(?:PHONE|ACCOUNT|CARD|IBAN|ADDRESS|PERSON|[A-Z_]+)>")
+#: A redacted name reads as no word at all: training text has the names themselves (rare words with
+#: no weight), so a placeholder token would be a feature the models never learned.
+_NAME_PLACEHOLDER = re.compile(r"<NAME>")
+_PLACEHOLDER = re.compile(r"<(?:PHONE|ACCOUNT|CARD|IBAN|ADDRESS|[A-Z_]+)>")
 _DIGITS = re.compile(r"\d")
 _SLUG_SPLIT = re.compile(r"[^a-z0-9]+")
 #: Link hosts and path words that say nothing about the page (kept out of the slug tokens).
@@ -52,6 +55,7 @@ def normalise(text: str) -> str:
     text = _URL.sub(_link_words, text)
     text = _EMAIL.sub(" xemail ", text)
     text = _HANDLE.sub(" xhandle ", text)
+    text = _NAME_PLACEHOLDER.sub(" ", text)
     text = _PLACEHOLDER.sub(" xnumber ", text)
     return _DIGITS.sub("0", text)
 
