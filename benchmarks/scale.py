@@ -48,7 +48,7 @@ PAGES = (
     "/api/review-queue",
     "/api/agents",
 )
-PASSWORD = "scale-benchmark-password"
+PASSWORD = "long-enough-load-run-secret"
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,9 @@ from fixfirst.store.store import Store
 from fixfirst.store.tables import conversations_table, results_table, surveys_table
 from fixfirst.store.web_tables import (
     web_api_tokens_table,
+    web_dispute_messages_table,
     web_disputes_table,
+    web_notifications_table,
     web_reviews_table,
     web_settings_table,
     web_survey_tokens_table,
@@ -236,7 +239,8 @@ class ReviewRecord:
 
 
 def add_reviews(store: Store, conversation_id: str, decisions: Iterable[ReviewRecord]) -> int:
-    """Append review decisions and resolve the conversation's open disputes, in one transaction."""
+    """Append review decisions in one transaction. Disputes stay open: a review is not an answer to
+    an agent's dispute - someone other than the reviewer decides it (``decide_dispute``)."""
     rows = [
         {
             "conversation_id": d.conversation_id,
@@ -253,11 +257,6 @@ def add_reviews(store: Store, conversation_id: str, decisions: Iterable[ReviewRe
         return 0
     with write_transaction(store.engine) as conn:
         conn.execute(insert(web_reviews_table), rows)
-        conn.execute(
-            update(web_disputes_table)
-            .where(web_disputes_table.c.conversation_id == conversation_id, web_disputes_table.c.status == "open")
-            .values(status="resolved", resolved_at=datetime.now(UTC))
-        )
     return len(rows)
 
 
@@ -280,6 +279,36 @@ class DisputeRecord:
     comment: str
     status: str
     created_at: datetime
+    decided_by: str | None = None
+    resolved_at: datetime | None = None
+
+
+#: A dispute's states: open until decided; the decision keeps the reviewer's verdict or changes it.
+DISPUTE_OPEN = "open"
+DISPUTE_DECISIONS = ("upheld", "overturned")
+
+
+class DisputeError(ValueError):
+    """A dispute decision that is not allowed (already decided, or by the reviewer or the author)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeMessage:
+    id: int
+    dispute_id: int
+    author: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    id: int
+    username: str
+    text: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
 
 
 def add_dispute(store: Store, conversation_id: str, item: str, author: str, comment: str) -> int:
@@ -292,9 +321,10 @@ def add_dispute(store: Store, conversation_id: str, item: str, author: str, comm
                     "item": item,
                     "author": author,
                     "comment": comment,
-                    "status": "open",
+                    "status": DISPUTE_OPEN,
                     "created_at": datetime.now(UTC),
                     "resolved_at": None,
+                    "decided_by": None,
                 }
             ],
         )
@@ -312,6 +342,110 @@ def list_disputes(
     with store.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
     return [_from_row(DisputeRecord, r) for r in rows]
+
+
+def get_dispute(store: Store, dispute_id: int) -> DisputeRecord | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(web_disputes_table).where(web_disputes_table.c.id == dispute_id)).mappings().first()
+    return _from_row(DisputeRecord, row) if row else None
+
+
+def add_dispute_message(store: Store, dispute_id: int, author: str, text: str) -> int:
+    with write_transaction(store.engine) as conn:
+        result = conn.execute(
+            insert(web_dispute_messages_table).returning(web_dispute_messages_table.c.id),
+            [{"dispute_id": dispute_id, "author": author, "text": text, "created_at": datetime.now(UTC)}],
+        )
+        return int(result.scalar_one())
+
+
+def list_dispute_messages(store: Store, dispute_ids: Iterable[int]) -> dict[int, list[DisputeMessage]]:
+    """Each dispute's thread, oldest first."""
+    ids = list(dispute_ids)
+    if not ids:
+        return {}
+    query = (
+        select(web_dispute_messages_table)
+        .where(web_dispute_messages_table.c.dispute_id.in_(ids))
+        .order_by(web_dispute_messages_table.c.id)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    threads: dict[int, list[DisputeMessage]] = {}
+    for row in rows:
+        threads.setdefault(row["dispute_id"], []).append(_from_row(DisputeMessage, row))
+    return threads
+
+
+def decide_dispute(
+    store: Store, dispute_id: int, decider: str, decision: str, reason: str, reviewer: str | None
+) -> DisputeRecord:
+    """Close an open dispute as ``upheld`` (the reviewer's or machine's verdict stands) or
+    ``overturned``, with the reason as a thread message, and notify the agent who raised it - in
+    one transaction. ``reviewer`` is who last reviewed the disputed item: neither they nor the
+    dispute's author may decide it."""
+    if decision not in DISPUTE_DECISIONS:
+        raise DisputeError(f"decision must be one of {', '.join(DISPUTE_DECISIONS)}")
+    now = datetime.now(UTC)
+    with write_transaction(store.engine) as conn:
+        row = conn.execute(select(web_disputes_table).where(web_disputes_table.c.id == dispute_id)).mappings().first()
+        if row is None:
+            raise DisputeError(f"no dispute {dispute_id}")
+        if row["status"] != DISPUTE_OPEN:
+            raise DisputeError(f"dispute {dispute_id} was already decided ({row['status']})")
+        if decider == row["author"]:
+            raise DisputeError("the agent who raised a dispute cannot decide it")
+        if reviewer is not None and decider == reviewer:
+            raise DisputeError("the reviewer of the disputed item cannot decide the dispute about it")
+        conn.execute(
+            update(web_disputes_table)
+            .where(web_disputes_table.c.id == dispute_id)
+            .values(status=decision, decided_by=decider, resolved_at=now)
+        )
+        conn.execute(
+            insert(web_dispute_messages_table),
+            [{"dispute_id": dispute_id, "author": decider, "text": f"{decision}: {reason}", "created_at": now}],
+        )
+        link = f"/conversations/{quote(row['conversation_id'], safe='')}#dispute-{dispute_id}"
+        conn.execute(
+            insert(web_notifications_table),
+            [{"username": row["author"], "text": f"Your dispute on {row['conversation_id']} was {decision} by "
+              f"{decider}.", "link": link, "created_at": now, "read_at": None}],
+        )
+    decided = get_dispute(store, dispute_id)
+    assert decided is not None
+    return decided
+
+
+def list_notifications(store: Store, username: str, *, unread_only: bool = False) -> list[Notification]:
+    """A user's notifications, newest first."""
+    query = (
+        select(web_notifications_table)
+        .where(web_notifications_table.c.username == username)
+        .order_by(web_notifications_table.c.id.desc())
+    )
+    if unread_only:
+        query = query.where(web_notifications_table.c.read_at.is_(None))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [_from_row(Notification, r) for r in rows]
+
+
+def count_unread_notifications(store: Store, username: str) -> int:
+    query = select(func.count()).where(
+        web_notifications_table.c.username == username, web_notifications_table.c.read_at.is_(None)
+    )
+    with store.engine.connect() as conn:
+        return int(conn.scalar(query) or 0)
+
+
+def mark_notifications_read(store: Store, username: str) -> None:
+    with write_transaction(store.engine) as conn:
+        conn.execute(
+            update(web_notifications_table)
+            .where(web_notifications_table.c.username == username, web_notifications_table.c.read_at.is_(None))
+            .values(read_at=datetime.now(UTC))
+        )
 
 
 # -- survey links ---------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ class WebReviewRow(Base):
 
 
 class WebDisputeRow(Base):
-    """An agent disputing one finding on their own conversation; resolved by the next review."""
+    """An agent disputing one item (a finding or the outcome) of their own conversation; ``status`` is
+    ``open`` until someone other than its reviewer decides it (``upheld`` / ``overturned``)."""
 
     __tablename__ = "web_disputes"
 
@@ -85,8 +86,38 @@ class WebDisputeRow(Base):
     status: Mapped[str] = mapped_column(StorableString(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(StorableText())
 
     __table_args__ = (Index("ix_web_disputes_conversation_id", "conversation_id"),)
+
+
+class WebDisputeMessageRow(Base):
+    """One reply in a dispute's thread (the agent, a reviewer, the decision's reasons)."""
+
+    __tablename__ = "web_dispute_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dispute_id: Mapped[int] = mapped_column(Integer, ForeignKey("web_disputes.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(StorableText())
+    text: Mapped[str] = mapped_column(StorableText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_web_dispute_messages_dispute_id", "dispute_id"),)
+
+
+class WebNotificationRow(Base):
+    """An in-app notice for one user (e.g. "your dispute was upheld"), with a link to what it is about."""
+
+    __tablename__ = "web_notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(StorableText())
+    text: Mapped[str] = mapped_column(StorableText())
+    link: Mapped[str] = mapped_column(StorableText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_web_notifications_username", "username"),)
 
 
 class WebSurveyTokenRow(Base):
@@ -113,5 +144,7 @@ web_users_table = WebUserRow.__table__
 web_api_tokens_table = WebApiTokenRow.__table__
 web_reviews_table = WebReviewRow.__table__
 web_disputes_table = WebDisputeRow.__table__
+web_dispute_messages_table = WebDisputeMessageRow.__table__
+web_notifications_table = WebNotificationRow.__table__
 web_survey_tokens_table = WebSurveyTokenRow.__table__
 web_settings_table = WebSettingRow.__table__

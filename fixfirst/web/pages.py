@@ -15,19 +15,36 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fixfirst.model import Behaviour, Outcome
 from fixfirst.report.highlight import label_tone
 from fixfirst.report.report_model import FindingRow
-from fixfirst.store.web_records import add_dispute, end_sessions, session_epoch
+from fixfirst.store.web_records import (
+    DISPUTE_OPEN,
+    DisputeError,
+    add_dispute,
+    add_dispute_message,
+    count_unread_notifications,
+    decide_dispute,
+    end_sessions,
+    get_dispute,
+    iter_reviews,
+    list_dispute_messages,
+    list_notifications,
+    mark_notifications_read,
+    session_epoch,
+)
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
 from fixfirst.web.context import Ctx, PageUser, WebContext, client_address, request_session
 from fixfirst.web.evidence_marks import finding_anchor, highlight_with_anchors
 from fixfirst.web.review import (
     CONFIRMED,
+    OUTCOME_ITEM,
     REJECTED,
     ReviewError,
     ReviewSubmission,
+    blind_submission,
     finding_item,
     latest_reviews,
     record_review,
+    reviewer_labels,
 )
 from fixfirst.web.views import (
     ConversationFilter,
@@ -67,8 +84,9 @@ def render(
     fresh = session is None
     if fresh:
         session = new_session()
+    unread = count_unread_notifications(ctx.store, who.username) if who is not None else 0
     response = ctx.templates.TemplateResponse(
-        request, name, {"who": who, "csrf": session.csrf, **values}, status_code=status
+        request, name, {"who": who, "csrf": session.csrf, "unread": unread, **values}, status_code=status
     )
     if fresh:
         set_session_cookie(response, ctx, session, secure=request.url.scheme == "https")
@@ -262,9 +280,20 @@ def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
         for t in detail.conversation.turns
     ]
     latest = latest_reviews(detail.reviews).get(conversation_id, {})
+    threads = list_dispute_messages(ctx.store, [d.id for d in detail.disputes])
     disputes: dict[str, list[Any]] = {}
     for dispute in detail.disputes:
-        disputes.setdefault(dispute.item, []).append(dispute)
+        reviewer = latest[dispute.item].reviewer if dispute.item in latest else None
+        disputes.setdefault(dispute.item, []).append(
+            {
+                "d": dispute,
+                "thread": threads.get(dispute.id, []),
+                "can_decide": dispute.status == DISPUTE_OPEN
+                and who.can_review
+                and who.username not in {dispute.author, reviewer},
+                "can_reply": dispute.status == DISPUTE_OPEN and (who.can_review or who.username == dispute.author),
+            }
+        )
     rows = [
         {
             "number": number,
@@ -292,6 +321,46 @@ def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
         can_review=who.can_review,
         can_dispute=who.is_agent,
         disputed=request.query_params.get("disputed") == "1",
+        outcome_disputes=disputes.get(OUTCOME_ITEM, []),
+        comparison=_comparison(detail.result, latest) if request.query_params.get("compared") == "1" else None,
+    )
+
+
+def _comparison(result: Any, latest: dict[str, Any]) -> dict[str, Any] | None:
+    """After a blind review: where the reviewer and the machine differ (outcome, and labels)."""
+    if result is None or OUTCOME_ITEM not in latest:
+        return None
+    reviewer = reviewer_labels(result, latest)
+    machine = {f.label for f in result.findings}
+    return {
+        "machine_outcome": result.outcome.label.value,
+        "reviewer_outcome": latest[OUTCOME_ITEM].reviewer_value,
+        "only_machine": sorted(machine - reviewer),
+        "only_reviewer": sorted(reviewer - machine),
+        "both": sorted(machine & reviewer),
+    }
+
+
+@router.get("/conversations/{conversation_id}/review", response_class=HTMLResponse)
+def blind_review_page(conversation_id: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+    """Review blind: the transcript only - no machine outcome, findings or highlights until submitted,
+    and nothing pre-chosen, so the reviewer's answer is their own."""
+    if not who.can_review:
+        raise _not_found("page")
+    try:
+        detail = conversation_detail(ctx.store, who, conversation_id)
+    except NotVisible:
+        raise _not_found("conversation") from None
+    if detail.result is None:
+        raise HTTPException(409, "no analysis result to review")
+    return render(
+        request,
+        ctx,
+        who,
+        "review_blind.html",
+        c=detail.conversation,
+        outcomes=[o.value for o in Outcome],
+        labels=[b.value for b in Behaviour],
     )
 
 
@@ -307,18 +376,27 @@ async def review_submit(conversation_id: str, request: Request, ctx: Ctx, who: P
     result = ctx.store.get_result(conversation_id)
     if result is None:
         raise HTTPException(409, "no analysis result to review")
-    verdicts = {finding_item(f): str(form.get(f"finding:{finding_item(f)}", CONFIRMED)) for f in result.findings}
-    verdicts = {k: v if v in (CONFIRMED, REJECTED) else CONFIRMED for k, v in verdicts.items()}
-    submission = ReviewSubmission(
-        outcome=str(form.get("outcome", "")),
-        findings=verdicts,
-        missed=tuple(str(v) for v in form.getlist("missed")),
-        note=ctx.intake.redact_note(str(form.get("note", "")).strip() or None),
-    )
+    note = ctx.intake.redact_note(str(form.get("note", "")).strip() or None)
+    if form.get("mode") == "blind":
+        submission = blind_submission(result, str(form.get("outcome", "")), [str(v) for v in form.getlist("present")],
+                                      note)
+    else:
+        verdicts = {finding_item(f): str(form.get(f"finding:{finding_item(f)}", "")) for f in result.findings}
+        unanswered = [item for item, verdict in verdicts.items() if verdict not in (CONFIRMED, REJECTED)]
+        if unanswered:
+            raise HTTPException(422, f"confirm or reject every finding ({len(unanswered)} left unanswered)")
+        submission = ReviewSubmission(
+            outcome=str(form.get("outcome", "")),
+            findings=verdicts,
+            missed=tuple(str(v) for v in form.getlist("missed")),
+            note=note,
+        )
     try:
         record_review(ctx.store, result, who.username, submission)
     except ReviewError as exc:
         raise HTTPException(422, str(exc)) from None
+    if form.get("mode") == "blind":
+        return RedirectResponse(f"/conversations/{quote(conversation_id, safe='')}?compared=1", status_code=303)
     return RedirectResponse("/review?saved=" + quote(conversation_id, safe=""), status_code=303)
 
 
@@ -337,10 +415,74 @@ def dispute_submit(
     if conversation is None or not who.can_see(conversation):
         raise _not_found("conversation")
     result = ctx.store.get_result(conversation_id)
-    if result is None or item not in {finding_item(f) for f in result.findings}:
-        raise HTTPException(422, "that finding is not part of this conversation")
+    if result is None or (item != OUTCOME_ITEM and item not in {finding_item(f) for f in result.findings}):
+        raise HTTPException(422, "that item is not part of this conversation")
     add_dispute(ctx.store, conversation_id, item, who.username, ctx.intake.redact_note(comment.strip()) or "")
     return RedirectResponse(f"/conversations/{quote(conversation_id, safe='')}?disputed=1", status_code=303)
+
+
+def _visible_dispute(ctx: WebContext, who: Principal, dispute_id: int) -> Any:
+    dispute = get_dispute(ctx.store, dispute_id)
+    conversation = ctx.store.get_conversation(dispute.conversation_id) if dispute else None
+    if dispute is None or conversation is None or not who.can_see(conversation):
+        raise _not_found("dispute")
+    return dispute
+
+
+@router.post("/disputes/{dispute_id}/reply")
+def dispute_reply(
+    dispute_id: int,
+    request: Request,
+    ctx: Ctx,
+    who: PageUser,
+    text: str = Form(min_length=1, max_length=5000),
+    csrf_token: str = Form(""),
+) -> Response:
+    _check_csrf(request, csrf_token)
+    dispute = _visible_dispute(ctx, who, dispute_id)
+    if dispute.status != DISPUTE_OPEN or not (who.can_review or who.username == dispute.author):
+        raise HTTPException(403, "only the agent and reviewers can reply to an open dispute")
+    add_dispute_message(ctx.store, dispute_id, who.username, ctx.intake.redact_note(text.strip()) or "")
+    return RedirectResponse(
+        f"/conversations/{quote(dispute.conversation_id, safe='')}#dispute-{dispute_id}", status_code=303
+    )
+
+
+@router.post("/disputes/{dispute_id}/decide")
+def dispute_decide(
+    dispute_id: int,
+    request: Request,
+    ctx: Ctx,
+    who: PageUser,
+    decision: str = Form(max_length=20),
+    reason: str = Form(min_length=1, max_length=5000),
+    csrf_token: str = Form(""),
+) -> Response:
+    """Uphold or overturn a dispute: a reviewer or manager who is neither its author nor the reviewer of
+    the disputed item; the agent gets a notification."""
+    _check_csrf(request, csrf_token)
+    if not who.can_review:
+        raise HTTPException(403, "your role may not decide disputes")
+    dispute = _visible_dispute(ctx, who, dispute_id)
+    latest = latest_reviews(iter_reviews(ctx.store, dispute.conversation_id)).get(dispute.conversation_id, {})
+    reviewer = latest[dispute.item].reviewer if dispute.item in latest else None
+    try:
+        decide_dispute(ctx.store, dispute_id, who.username, decision, ctx.intake.redact_note(reason.strip()) or "",
+                       reviewer)
+    except DisputeError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return RedirectResponse(
+        f"/conversations/{quote(dispute.conversation_id, safe='')}#dispute-{dispute_id}", status_code=303
+    )
+
+
+@router.get("/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+    """The user's notifications, newest first; opening the page marks them read."""
+    items = list_notifications(ctx.store, who.username)
+    response = render(request, ctx, who, "notifications.html", items=items)
+    mark_notifications_read(ctx.store, who.username)
+    return response
 
 
 @router.get("/review", response_class=HTMLResponse)

@@ -55,6 +55,21 @@ class ReviewError(ValueError):
     """A submission that does not fit the conversation (unknown outcome, label or finding)."""
 
 
+def blind_submission(
+    result: AnalysisResult, outcome: str, present: Iterable[str], note: str | None
+) -> ReviewSubmission:
+    """A blind review as decisions on the machine's items: the reviewer chose an outcome and the
+    behaviours present without seeing the machine's; each machine finding is confirmed when the
+    reviewer marked its label, rejected when not, and labels the machine lacks are "missed"."""
+    labels = set(present)
+    return ReviewSubmission(
+        outcome=outcome,
+        findings={finding_item(f): CONFIRMED if f.label in labels else REJECTED for f in result.findings},
+        missed=tuple(sorted(label for label in labels if not result.has(label))),
+        note=note,
+    )
+
+
 def record_review(store: Store, result: AnalysisResult, reviewer: str, submission: ReviewSubmission) -> int:
     """Validate and store one review; returns the number of decisions stored."""
     valid_outcomes = {o.value for o in Outcome}

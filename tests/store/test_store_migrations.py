@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "alembic_version", "conversations", "turns", "surveys", "analysis_results", "findings",
     # the dashboard's tables (migration 0002)
     "web_users", "web_api_tokens", "web_reviews", "web_disputes", "web_survey_tokens", "web_settings",
+    "web_dispute_messages", "web_notifications",
     # who worked each conversation (migration 0003)
     "conversation_agents",
 }

@@ -33,6 +33,8 @@ DENIED: list[tuple[str, str, str]] = [
     ("/api/teams/{team}", "orders_lead", "/api/teams/Technical%20Support"),
     ("/conversations/{conversation_id}", "alex", f"/conversations/{MIA_CONVERSATION}"),
     ("/conversations/{conversation_id}", "orders_lead", f"/conversations/{TECH_CONVERSATION}"),
+    ("/conversations/{conversation_id}/review", "alex", f"/conversations/{ALEX_OWN}/review"),  # agents do not review
+    ("/conversations/{conversation_id}/review", "orders_lead", f"/conversations/{TECH_CONVERSATION}/review"),
     ("/agents/{agent_id}", "alex", "/agents/mia.chen"),
     ("/agents/{agent_id}", "orders_lead", "/agents/sam.okafor"),
     ("/teams/{team}", "alex", "/teams/Orders%20%26%20Delivery"),
@@ -47,6 +49,7 @@ ALLOWED: list[tuple[str, str]] = [
     ("orders_lead", "/api/agents/jo.barker"),
     ("orders_lead", "/api/teams/Orders%20%26%20Delivery"),
     ("alex", f"/conversations/{ALEX_OWN}"),
+    ("orders_lead", f"/conversations/{ALEX_OWN}/review"),
     ("alex", "/agents/alex.rowe"),
     ("orders_lead", "/agents/alex.rowe"),
     ("orders_lead", "/teams/Orders%20%26%20Delivery"),
@@ -90,6 +93,8 @@ LISTS: list[tuple[str, str, str, str]] = [
     ("/drivers", "alex", "/drivers", "denied"),
     ("/drivers", "orders_lead", "/drivers?team=Technical%20Support", "denied"),
     ("/drivers", "orders_lead", "/drivers", "scoped"),
+    ("/notifications", "alex", "/notifications", "scoped"),
+    ("/notifications", "orders_lead", "/notifications", "scoped"),
 ]
 
 #: GET routes that show no stored data of any user, with the reason.

@@ -214,7 +214,7 @@ def test_aggregate_reads_for_an_admin(read_app: FastAPI, web_db: WebDb) -> None:
     assert "policies" in client.get("/api/root-causes", headers=headers).json()
 
 
-def test_review_changes_agreement_and_resolves_disputes(write_app: FastAPI, writable_db: WebDb) -> None:
+def test_review_changes_agreement_and_leaves_disputes_to_a_decision(write_app: FastAPI, writable_db: WebDb) -> None:
     client = TestClient(write_app)
     admin, alex = bearer(writable_db, "admin"), bearer(writable_db, "alex")
     detail = client.get(f"/api/conversations/{ALEX_CONVERSATION}", headers=alex).json()
@@ -241,7 +241,8 @@ def test_review_changes_agreement_and_resolves_disputes(write_app: FastAPI, writ
     if sum(1 for f in detail["result"]["findings"] if f["label"] == label) == 1:
         assert (row["machine_positive"], row["reviewer_positive"]) == (1, 0)
     queue = client.get("/api/review-queue?limit=500", headers=admin).json()
-    assert ALEX_CONVERSATION not in {e["conversation_id"] for e in queue["items"]}
+    entry = next(e for e in queue["items"] if e["conversation_id"] == ALEX_CONVERSATION)
+    assert entry["reasons"] == ["disputed"]  # a review is no answer to the agent: the dispute stays open
     reviews = client.get(f"/api/conversations/{ALEX_CONVERSATION}", headers=admin).json()["reviews"]
     assert {(r["item"], r["reviewer_value"], r["reviewer"]) for r in reviews} >= {
         ("outcome", other, "admin"),

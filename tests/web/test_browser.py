@@ -120,13 +120,16 @@ def _two_queued_with_one_verdict(live: tuple[str, WebDb]) -> tuple[str, str, str
 def test_correcting_a_verdict_changes_the_agreement_number(tab: Tab, live: tuple[str, WebDb]) -> None:
     page = tab.page
     tab.login("admin")
-    first, second, _ = _two_queued_with_one_verdict(live)
+    first, second, machine_outcome = _two_queued_with_one_verdict(live)
 
     def review(conversation_id: str, outcome: str | None, reject_first: bool) -> None:
+        """The checklist review: nothing is pre-set, so every answer is chosen explicitly."""
         tab.goto("/review")
         page.click(f"table.queue >> text={conversation_id}")
-        if outcome:
-            page.select_option("select[name=outcome]", outcome)
+        page.select_option("select[name=outcome]", outcome or machine_outcome)
+        radios = page.locator("fieldset.finding-verdict input[value=confirmed]")
+        for index in range(radios.count()):
+            radios.nth(index).check()
         if reject_first:
             page.locator("fieldset.finding-verdict input[value=rejected]").first.check()
         page.click("text=Save review")

@@ -118,7 +118,7 @@ def test_forms_without_the_csrf_token_are_rejected(write_app: FastAPI, writable_
         assert iter_reviews(store, ALEX_OWN) == []
     accepted = client.post(
         f"/conversations/{ALEX_OWN}/review",
-        data={"csrf_token": good_token, "outcome": "resolved"},
+        data={"csrf_token": good_token, "outcome": "resolved", "mode": "blind"},
         follow_redirects=False,
     )
     assert accepted.status_code == 303

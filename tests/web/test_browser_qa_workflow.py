@@ -1,0 +1,80 @@
+"""Issue 12 in a real browser (chromium + Playwright, real uvicorn): an agent disputes the outcome, a
+reviewer reviews blind and sees the comparison, a manager who did not review decides the dispute, and
+the agent is notified in the app. Same rules as test_browser.py: no console errors, nothing requested
+outside 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from fixfirst.web.app import create_app
+
+from .live_server import serving
+from .test_browser import Tab
+from .web_fixtures import WebDb
+
+pytestmark = pytest.mark.browser
+
+ALEX_OWN = "BW-CL-00083"
+
+
+@pytest.fixture(scope="module")
+def qa_live(web_db: WebDb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    copy = web_db.copy_to(tmp_path_factory.mktemp("qa-live"))
+    with serving(create_app(copy.url)) as base:
+        yield base
+
+
+def _as(browser: Any, base: str, user: str) -> Tab:
+    tab = Tab(browser, base, viewport={"width": 1360, "height": 900})
+    tab.login(user)
+    return tab
+
+
+def test_dispute_blind_review_decision_and_notification(browser: Any, qa_live: str) -> None:
+    agent = _as(browser, qa_live, "alex")
+    agent.goto(f"/conversations/{ALEX_OWN}")
+    outcome_form = agent.page.locator("form.dispute-form", has=agent.page.locator("input[name=item][value=outcome]"))
+    outcome_form.locator("textarea[name=comment]").fill("I booked the engineer visit - that is owned")
+    outcome_form.locator("button[type=submit]").click()
+    agent.page.wait_for_url(re.compile(r"disputed=1"))
+    assert "Your dispute was recorded" in agent.page.inner_text("main")
+
+    reviewer = _as(browser, qa_live, "admin")
+    reviewer.goto("/review")
+    row = reviewer.page.locator("table.queue tr", has_text=ALEX_OWN)
+    row.locator("a.blind-review").click()
+    reviewer.page.wait_for_url(re.compile(r"/review$"))
+    assert reviewer.page.locator("#machine-outcome").count() == 0
+    reviewer.page.check("input[name=outcome][value=owned_followup]")
+    reviewer.page.check("input[name=present][value=ownership]")
+    reviewer.page.click("text=Submit and compare")
+    reviewer.page.wait_for_url(re.compile(r"compared=1"))
+    comparison = reviewer.page.locator("#comparison").inner_text()
+    assert "Owned follow-up" in comparison or "owned" in comparison.lower()
+    assert reviewer.page.locator(".dispute .status", has_text="open").count() == 1
+    assert reviewer.page.locator("form.decide-form").count() == 0  # the reviewer may not decide it
+
+    manager = _as(browser, qa_live, "orders_lead")
+    manager.goto(f"/conversations/{ALEX_OWN}")
+    decide = manager.page.locator("form.decide-form")
+    decide.locator("select[name=decision]").select_option("overturned")
+    decide.locator("input[name=reason]").fill("the visit was booked with a date")
+    decide.locator("button[type=submit]").click()
+    manager.page.wait_for_load_state("load")
+    assert manager.page.locator(".dispute .status", has_text="overturned by orders_lead").count() == 1
+
+    agent.goto("/agents/alex.rowe")
+    assert agent.page.locator("nav .badge").inner_text() == "1"
+    agent.page.click("nav >> text=Notifications")
+    agent.page.click(f"text=Your dispute on {ALEX_OWN} was overturned by orders_lead.")
+    agent.page.wait_for_url(re.compile(rf"/conversations/{ALEX_OWN}"))
+    assert "the visit was booked with a date" in agent.page.inner_text("main")
+    assert agent.page.locator("nav .badge").count() == 0
+    for tab in (agent, reviewer, manager):
+        tab.assert_clean()
+        tab.close()
