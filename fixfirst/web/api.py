@@ -298,8 +298,10 @@ def get_agreement(ctx: Ctx, who: ApiUser) -> dict[str, Any]:
     return {
         "reviewed": report.reviewed,
         "outcome_kappa": report.outcome_kappa,
+        "outcome_interval": report.outcome_interval,
+        "outcome_undefined": report.outcome_undefined,
         "outcome_agreement": report.outcome_agreement,
-        "labels": [label.__dict__ for label in report.labels],
+        "labels": [{**label.__dict__, "undefined": label.undefined} for label in report.labels],
     }
 
 

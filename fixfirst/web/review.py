@@ -20,7 +20,7 @@ from fixfirst.store.web_records import (
     ReviewRecord,
     add_reviews,
 )
-from fixfirst.web.agreement import cohens_kappa
+from fixfirst.web.agreement import cohens_kappa, kappa_interval
 
 #: Outcomes with confidence below this go to the review queue. The outcome confidence is calibrated:
 #: in grouped cross-validation, verdicts under 0.65 were right about half the time (0.41-0.66 by bin),
@@ -127,11 +127,17 @@ def reviewer_labels(result: AnalysisResult, decisions: Mapping[str, ReviewRecord
 @dataclass(frozen=True)
 class LabelAgreement:
     label: str
-    kappa: float | None
+    kappa: float | None  # None: undefined (or nothing reviewed) - see ``undefined``
     reviewed: int
     machine_positive: int
     reviewer_positive: int
     agreements: int
+    interval: tuple[float, float] | None = None  # 95% bootstrap interval of kappa
+
+    @property
+    def undefined(self) -> bool:
+        """Reviewed, but kappa has no meaning: neither side ever marked the label (or both always did)."""
+        return self.reviewed > 0 and self.kappa is None
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,11 @@ class AgreementReport:
     outcome_kappa: float | None
     outcome_agreement: float | None
     labels: tuple[LabelAgreement, ...]
+    outcome_interval: tuple[float, float] | None = None
+
+    @property
+    def outcome_undefined(self) -> bool:
+        return self.reviewed > 0 and self.outcome_kappa is None
 
 
 def agreement_report(
@@ -163,6 +174,7 @@ def agreement_report(
                 machine_positive=sum(machine),
                 reviewer_positive=sum(reviewer),
                 agreements=sum(1 for a, b in zip(machine, reviewer, strict=True) if a == b),
+                interval=kappa_interval(machine, reviewer),
             )
         )
     same = sum(1 for a, b in zip(machine_outcomes, reviewer_outcomes, strict=True) if a == b)
@@ -171,5 +183,6 @@ def agreement_report(
         outcome_kappa=cohens_kappa(machine_outcomes, reviewer_outcomes),
         outcome_agreement=same / len(reviewed) if reviewed else None,
         labels=tuple(labels),
+        outcome_interval=kappa_interval(machine_outcomes, reviewer_outcomes),
     )
 

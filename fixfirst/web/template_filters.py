@@ -33,6 +33,11 @@ def kappa(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+def interval(value: tuple[float, float] | None) -> str:
+    """A 95% interval as "[low, high]"; empty when there is none (fewer than two reviews)."""
+    return "" if value is None else f"[{value[0]:.2f}, {value[1]:.2f}]"
+
+
 def label_name(label: str | None) -> str:
     return "" if not label else label.replace("_", " ")
 
@@ -62,6 +67,7 @@ def register_template_filters(env: Environment) -> None:
         percent=percent,
         number=number,
         kappa=kappa,
+        interval=interval,
         label_name=label_name,
         path_part=path_part,
         trend=trend,

@@ -140,11 +140,13 @@ def test_correcting_a_verdict_changes_the_agreement_number(tab: Tab, live: tuple
     assert page.locator("#outcome-kappa").inner_text() == "–"
     review(first, None, False)  # confirm the machine entirely
     assert page.locator("#reviewed-count").inner_text() == "1"
-    assert page.locator("#outcome-kappa").inner_text() == "1.00"
+    # one review, one value on each side: chance agreement is 1, kappa is undefined (not 1.00)
+    assert page.locator("#outcome-kappa").inner_text() == "undefined"
     review(second, "resolved", True)  # correct the outcome and reject a finding
     assert page.locator("#reviewed-count").inner_text() == "2"
     # both machine verdicts were the same label: po = 0.5, pe = 0.5 -> kappa 0
     assert page.locator("#outcome-kappa").inner_text() == "0.00"
+    assert re.fullmatch(r"\[-?\d\.\d\d, -?\d\.\d\d\]", page.locator("#outcome-kappa-interval").inner_text())
     tab.goto(f"/conversations/{second}")
     assert "Reviewer:" in page.locator("#reviewer-outcome").inner_text()
     assert page.locator(".reviewer-value", has_text="rejected").count() == 1
