@@ -35,14 +35,18 @@ _SYMPATHY = (Behaviour.SCRIPTED_EMPATHY, Behaviour.HOLLOW_APOLOGY)
 
 
 class AgentStyle(StrEnum):
-    """A plain label for how an agent works, from their rates (first matching rule wins)."""
+    """How an agent's contacts tend to go, from their rates (first matching rule wins).
+
+    The words describe a pattern in the work, never the person (issue 12: "cold transferrer" and
+    "policy stonewaller" read as verdicts on people, and agents reject coaching framed that way).
+    """
 
     INSUFFICIENT_VOLUME = "insufficient volume"
-    POLICY_STONEWALLER = "policy stonewaller"
-    COLD_TRANSFERRER = "cold transferrer"
-    SYMPATHY_PERFORMER = "sympathy without fixing"
-    PROACTIVE_OWNER = "proactive owner"
-    FIXER = "fixer"
+    POLICY_STONEWALLER = "often ends at a policy"
+    COLD_TRANSFERRER = "often hands on without an owner"
+    SYMPATHY_PERFORMER = "often apologises without a fix"
+    PROACTIVE_OWNER = "owns next steps and goes further"
+    FIXER = "usually fixes or answers clearly"
     MIXED = "mixed"
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
+from fixfirst.insight.scorecards import AgentStyle
 from fixfirst.report import charts
 from fixfirst.report.highlight import excerpt_html, highlight, label_tone
 from fixfirst.report.palette import css_class, outcome_name, outcome_rank
@@ -32,8 +33,10 @@ from fixfirst.report.report_model import Excerpt, PerformerRow, ReportModel
 _TEMPLATES = files("fixfirst.report") / "templates"
 
 #: Profiles (agent styles) shown green or red; anything else is neutral.
-_GOOD_PROFILES = ("fixer", "proactive owner")
-_BAD_PROFILES = ("sympathy", "stonewall", "transferrer", "cold transfer")
+_GOOD_PROFILES = frozenset({AgentStyle.FIXER.value, AgentStyle.PROACTIVE_OWNER.value})
+_BAD_PROFILES = frozenset(
+    {AgentStyle.POLICY_STONEWALLER.value, AgentStyle.COLD_TRANSFERRER.value, AgentStyle.SYMPATHY_PERFORMER.value}
+)
 
 
 def _read(name: str) -> str:
@@ -93,10 +96,9 @@ def _heat(rate: float | None) -> str:
 
 
 def _profile_class(profile: str) -> str:
-    lowered = profile.lower()
-    if any(word in lowered for word in _BAD_PROFILES):
+    if profile in _BAD_PROFILES:
         return "p-bad"
-    if any(word == lowered for word in _GOOD_PROFILES):
+    if profile in _GOOD_PROFILES:
         return "p-good"
     return "p-neutral"
 

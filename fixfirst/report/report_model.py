@@ -137,7 +137,9 @@ class PerformerRow(_Frozen):
     rank: int | None = Field(default=None, ge=1)
     rank_best: int | None = Field(default=None, ge=1)
     rank_worst: int | None = Field(default=None, ge=1)
-    profile: str = Field(default="", description="Plain style label, e.g. 'fixer', 'insufficient volume'.")
+    profile: str = Field(
+        default="", description="How the agent's contacts tend to go, e.g. 'usually fixes or answers clearly'."
+    )
     profile_reason: str = ""
 
     @property

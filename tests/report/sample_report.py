@@ -392,7 +392,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             rank=1,
             rank_best=1,
             rank_worst=2,
-            profile="fixer",
+            profile="usually fixes or answers clearly",
             profile_reason="Helpful outcome in 91% of contacts.",
         ),
         PerformerRow(
@@ -423,7 +423,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             rank=2,
             rank_best=1,
             rank_worst=3,
-            profile="proactive owner",
+            profile="owns next steps and goes further",
             profile_reason="Proactive in 21% and owns 52% of contacts.",
         ),
         PerformerRow(
@@ -448,7 +448,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             rank=4,
             rank_best=3,
             rank_worst=4,
-            profile="sympathy without fixing",
+            profile="often apologises without a fix",
             profile_reason="Sympathy formulas in 56% of contacts, 39% without help.",
         ),
         PerformerRow(
@@ -473,7 +473,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             rank=3,
             rank_best=2,
             rank_worst=4,
-            profile="policy stonewaller",
+            profile="often ends at a policy",
             profile_reason="Policy as the end of the road in 21% of contacts.",
         ),
         PerformerRow(
@@ -516,7 +516,7 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             rank=1,
             rank_best=1,
             rank_worst=1,
-            profile="fixer",
+            profile="usually fixes or answers clearly",
         ),
         PerformerRow(
             name="Repairs",

@@ -167,7 +167,7 @@ def test_quote_of_a_conversation_not_in_the_drill_down_has_no_dangling_link() ->
 
 def test_tables_show_agents_teams_and_root_causes(doc: Probe) -> None:
     agents = doc.find("table", id="table-agents")[0].text
-    for name in ("amira", "chen", "bruno", "dana", "erin", "insufficient volume", "sympathy without fixing"):
+    for name in ("amira", "chen", "bruno", "dana", "erin", "insufficient volume", "often apologises without a fix"):
         assert name in agents
     assert "82 (71–90)" in agents  # median with IQR
     assert "1 (1–2)" in agents  # rank with its plausible range
@@ -228,3 +228,14 @@ def test_customer_voice_promises_team_plans_and_fixed_drivers_are_shown(doc: Pro
     drivers = doc.find("section", id="drivers")[0].text
     assert "+52" in drivers and "+38 to +66" in drivers  # percentage points print without decimals
     assert "+52  [+38, +66]" in forests[1].text
+
+
+def test_a_line_to_change_is_never_marked_green() -> None:
+    """Issue 12: a coaching item for a good habit (e.g. more ownership) quoted its line to change in the
+    habit's green; a line to change is always marked as one, a line done well always as good."""
+    html = render_html(sample_report(hostile=False))
+    worst = re.findall(r'<blockquote class="quote worst">.*?</blockquote>', html, re.S)
+    best = re.findall(r'<blockquote class="quote best">.*?</blockquote>', html, re.S)
+    assert worst and best
+    assert all("tone-good" not in q and "tone-bad" in q for q in worst)
+    assert all("tone-bad" not in q and "tone-good" in q for q in best)
