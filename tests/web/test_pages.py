@@ -222,3 +222,12 @@ def test_survey_page_is_one_phone_friendly_screen(write_app: FastAPI, writable_d
         "You told me clearly it can&#39;t be done",
     ]
     assert "login" not in html.lower()
+
+
+def test_turns_are_numbered_from_one_like_the_report(read_app: FastAPI) -> None:
+    """Issue 12: the dashboard counted turns from 0 and the report from 1."""
+    client = TestClient(read_app)
+    login(client, "admin")
+    html = client.get(f"/conversations/{ALEX_OWN}").text
+    assert "> #1</span>" in html and "> #0</span>" not in html
+    assert not re.search(r"turn 0,", html)
