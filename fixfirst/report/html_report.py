@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import os
 import tempfile
 from datetime import datetime
@@ -103,6 +104,25 @@ def _profile_class(profile: str) -> str:
     return "p-neutral"
 
 
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion: honest at small n (3 of 3 kept is 44-100%, not 100%)."""
+    if n <= 0:
+        return None
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _rate_range(successes: int, n: int) -> str:
+    """ "3 of 3, 44-100%": the count and the 95% interval beside a rate."""
+    interval = wilson_interval(successes, n)
+    if interval is None:
+        return ""
+    return f"{successes} of {n}, 95% {interval[0] * 100:.0f}–{interval[1] * 100:.0f}%"
+
+
 def _role_class(role: str) -> str:
     return role if role in ("customer", "agent", "bot", "system") else "other"
 
@@ -152,6 +172,7 @@ def _environment() -> Environment:
         score_distribution=charts.score_distribution,
         spark_domain=_spark_domain,
         behaviour_columns=_behaviour_columns,
+        rate_range=_rate_range,
     )
     return env
 

@@ -239,3 +239,19 @@ def test_a_line_to_change_is_never_marked_green() -> None:
     assert worst and best
     assert all("tone-good" not in q and "tone-bad" in q for q in worst)
     assert all("tone-bad" not in q and "tone-good" in q for q in best)
+
+
+def test_wilson_interval_is_honest_at_small_n() -> None:
+    """Issue 12: 'promise-kept rates on n=3 show 100% without a range'."""
+    from fixfirst.report.html_report import wilson_interval
+
+    low, high = wilson_interval(3, 3)
+    assert round(low, 2) == 0.44 and high == 1.0
+    low, high = wilson_interval(30, 60)
+    assert 0.37 < low < 0.38 and 0.62 < high < 0.63
+    assert wilson_interval(0, 0) is None
+
+
+def test_promise_kept_rates_show_their_count_and_interval(doc: Probe) -> None:
+    ranges = [t.text for t in doc.tags if "rate-range" in (t.attrs.get("class") or "")]
+    assert ranges and all(re.search(r"\(\d+ of \d+, 95% \d+–\d+%\)", r) for r in ranges)
