@@ -7,8 +7,9 @@ OLS on a 1-5 scale is chosen over an ordinal model because its coefficients read
 "+1.1 CSAT points", which is what the report says; the bootstrap does not assume normal errors.
 
 These are associations in observational data, not proven causes; an effect is reported as "not
-enough data" when fewer than `min_n` rows have the factor (or lack it) or the interval is wider
-than `max_width`.
+enough data" when fewer than `min_n` rows have the factor (or lack it), or when its interval both
+spans zero and is wider than `max_width`. A wide interval that excludes zero still says the
+direction (+43 [+19, +69], n=131 is a clear effect of uncertain size), so it is reported.
 """
 
 from __future__ import annotations
@@ -119,14 +120,15 @@ def _effect(
     target: Target,
 ) -> DriverEffect:
     """One factor's effect with its reading: enough data needs ``min_n`` on both sides and an
-    interval no wider than ``width_limit``; ``fit`` is (estimate, low, high), None when unfitted."""
+    interval that excludes zero or is no wider than ``width_limit``; ``fit`` is (estimate, low,
+    high), None when unfitted."""
     if fit is None:
         return DriverEffect(
             factor=factor, kind=kind, label=label, versus=versus, estimate=None, low=None, high=None,
             n=n, n_versus=n_versus, enough_data=False, sentence=f"{name}: not enough data ({counts})",
         )
     estimate, low, high = fit
-    enough = min(n, n_versus) >= min_n and high - low <= width_limit
+    enough = min(n, n_versus) >= min_n and (high - low <= width_limit or low > 0 or high < 0)
     shown = _effect_words(estimate, low, high, target)
     sentence = (
         f"{name} is associated with {shown[0]} {_UNITS[target]} [{shown[1]}, {shown[2]}], n={n}"

@@ -152,7 +152,10 @@ def forest_plot(drivers: Sequence[DriverRow], unit: str = "points", digits: int 
                 f'<rect x="0" y="{_num(y - row_h / 2)}" width="{width}" height="{row_h}" fill="#f4f6f9"/>'
             )
         body.append(_text(label_w - 10, y, _truncate(d.factor, 34), anchor="end", size=13))
-        solid = d.enough_data and d.effect is not None
+        # Colour says reliability, not just sign: green/red only when the interval excludes zero
+        # (and the data are enough); an interval that spans zero is drawn hollow and grey.
+        clear = d.low is not None and d.high is not None and (d.low > 0 or d.high < 0)
+        solid = d.enough_data and d.effect is not None and clear
         if d.effect is None:
             colour = _MUTED
         else:
@@ -169,7 +172,9 @@ def forest_plot(drivers: Sequence[DriverRow], unit: str = "points", digits: int 
             tip = f"{d.factor}: {signed(d.effect)} {unit}"
             if d.low is not None and d.high is not None:
                 tip += f" (interval {signed(d.low)} to {signed(d.high)})"
-            tip += f", n={d.n}" + ("" if d.enough_data else " – not enough data")
+            tip += f", n={d.n}" + (
+                " – not enough data" if not d.enough_data else "" if clear else " – interval spans zero"
+            )
             body.append(
                 f'<circle class="est" cx="{_num(x_of(d.effect))}" cy="{_num(y)}" r="5.5" fill="{fill}" '
                 f'stroke="{colour}" stroke-width="2"><title>{escape(tip)}</title></circle>'

@@ -84,3 +84,15 @@ def test_too_few_rows_returns_a_note_not_a_crash():
     contacts, responses = _synthetic(2)
     drivers = analyse_drivers(contacts, responses)
     assert drivers.effects == () and "not enough" in drivers.note
+
+
+def test_a_wide_interval_that_excludes_zero_is_reported_not_greyed():
+    """Issue 12: '+43 [+19, +69], n=131' was called 'not enough data' for its width alone."""
+    from fixfirst.insight.drivers import _effect
+
+    wide_clear = _effect("f", "behaviour", "f", None, 131, 400, "f", "n=131", (0.43, 0.19, 0.69),
+                         min_n=20, width_limit=0.4, target="fixed")
+    wide_unclear = _effect("g", "behaviour", "g", None, 131, 400, "g", "n=131", (0.1, -0.2, 0.4),
+                           min_n=20, width_limit=0.4, target="fixed")
+    assert wide_clear.enough_data and "associated with +43" in wide_clear.sentence
+    assert not wide_unclear.enough_data and "not enough data" in wide_unclear.sentence

@@ -124,3 +124,23 @@ def test_score_distribution_size_does_not_grow_with_contacts() -> None:
     )
     assert len(str(score_distribution([many]))) < 1.2 * len(str(score_distribution([few])))
     assert sum(many.score.bins) == 50_000 and len(many.score.bins) == 20
+
+
+def test_forest_plot_colours_by_reliability_not_by_sign() -> None:
+    """Issue 12: an effect whose interval spans zero was a solid red dot; now only intervals that
+    exclude zero are coloured, whatever the sign of the estimate."""
+    doc = probe(
+        str(
+            forest_plot(
+                [
+                    _driver("clear harm", -0.5, -0.8, -0.2),
+                    _driver("spans zero", -0.3, -0.7, 0.1),
+                    _driver("clear help", 0.4, 0.1, 0.7),
+                ]
+            )
+        )
+    )
+    harm, unclear, helps = doc.find("circle", class_="est")
+    assert harm.attrs["fill"] == "#b3261e" and helps.attrs["fill"] == "#17703a"
+    assert unclear.attrs["fill"] == "#ffffff" and unclear.attrs["stroke"] == "#8a909a"
+    assert "interval spans zero" in unclear.text
