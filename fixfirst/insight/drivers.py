@@ -24,6 +24,8 @@ from fixfirst.insight.contacts import Contact
 from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey
 
 Target = Literal["csat", "fixed"]
+#: A behaviour that matches one outcome on at least this share of surveyed contacts is not fitted apart.
+COLLINEAR_AGREEMENT = 0.95
 DEFAULT_CONTRASTS: tuple[tuple[Outcome, Outcome], ...] = (
     (Outcome.CLEAR_NO, Outcome.DEFLECTED),
     (Outcome.CLEAR_NO, Outcome.UNRESOLVED),
@@ -169,6 +171,17 @@ def analyse_drivers(
         o for o in Outcome if o is not reference_outcome and any(c.outcome is o for c, _ in rows)
     ]
     behaviours = [b for b in Behaviour if 0 < sum(1 for c, _ in rows if c.has(b)) < n]
+    # A behaviour that all but coincides with one outcome (a deflective transfer and the deflected
+    # outcome) cannot be separated from it: fitted together they split one effect arbitrarily
+    # (issue 12 saw identical estimates). It is left out of the fit and reported once, with the outcome.
+    collinear: dict[Behaviour, tuple[Outcome, float]] = {}
+    for b in behaviours:
+        for o in outcome_levels:
+            same = sum(1 for c, _ in rows if c.has(b) == (c.outcome is o)) / n
+            if same >= COLLINEAR_AGREEMENT:
+                collinear[b] = (o, same)
+                break
+    behaviours = [b for b in behaviours if b not in collinear]
     columns = [f"outcome:{o.value}" for o in outcome_levels] + [f"behaviour:{b.value}" for b in behaviours]
     base = DriverAnalysis(
         target=target,
@@ -237,6 +250,17 @@ def analyse_drivers(
     for behaviour in Behaviour:
         present = sum(1 for c, _ in rows if c.has(behaviour))
         label = behaviour.value.replace("_", " ")
+        if behaviour in collinear:
+            outcome, same = collinear[behaviour]
+            effects.append(
+                DriverEffect(
+                    factor=f"behaviour:{behaviour.value}", kind="behaviour", label=behaviour.value, versus=None,
+                    estimate=None, low=None, high=None, n=present, n_versus=n - present, enough_data=False,
+                    sentence=f"{label}: goes with {_NOUNS[outcome]} in {same:.0%} of surveyed contacts, so its "
+                    f"effect is read with that outcome's (n={present})",
+                )
+            )
+            continue
         j = index.get(f"behaviour:{behaviour.value}")
         fit = None if j is None else (float(point[j]), *interval(draws[:, j]))
         effects.append(

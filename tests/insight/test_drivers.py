@@ -96,3 +96,25 @@ def test_a_wide_interval_that_excludes_zero_is_reported_not_greyed():
                            min_n=20, width_limit=0.4, target="fixed")
     assert wide_clear.enough_data and "associated with +43" in wide_clear.sentence
     assert not wide_unclear.enough_data and "not enough data" in wide_unclear.sentence
+
+
+def test_a_behaviour_that_coincides_with_an_outcome_is_reported_once_with_it():
+    """Issue 12: the deflected outcome and the deflective-transfer behaviour got identical estimates."""
+    conversations, results, responses = [], [], {}
+    for i in range(150):
+        outcome = (Outcome.DEFLECTED, Outcome.RESOLVED, Outcome.UNRESOLVED)[i % 3]
+        line = "Please call billing on 0800 123 456." if outcome is Outcome.DEFLECTED else "I've fixed it."
+        conv = conversation(f"k{i}", [("customer", "My bill is wrong."), ("agent", line)])
+        found = [finding(conv, "deflective_transfer", 1)] if outcome is Outcome.DEFLECTED else []
+        if i % 5 == 0:
+            found.append(finding(conv, "scripted_empathy", 1))
+        conversations.append(conv)
+        results.append(result(conv, outcome, found))
+        responses[conv.id] = Survey(id=f"sk{i}", conversation_id=conv.id, csat=2 if outcome is Outcome.DEFLECTED
+                                    else 4 + (i % 2) - (i % 7 == 0))
+    analysis = analyse_drivers(build_contacts(conversations, results), responses, bootstrap=50)
+    effects = {e.factor: e for e in analysis.effects}
+    transfer = effects["behaviour:deflective_transfer"]
+    assert transfer.estimate is None and "goes with a deflection in 100%" in transfer.sentence
+    assert effects["outcome:deflected-vs-unresolved"].estimate is not None
+    assert effects["behaviour:scripted_empathy"].estimate is not None
