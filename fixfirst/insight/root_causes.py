@@ -16,6 +16,11 @@ process, kept out of the agent's adjusted score - when
   stonewalls on every contact from making the policy look forced by their own refusals.
 Where colleagues facing the same policy do find alternatives, a stonewall stays the agent's.
 An unrecognised policy is never treated as forced: nobody can check what it allows.
+
+Each cause says whom it is charged to: ``technology`` (a system), ``process`` (a forced policy,
+seen with at least two agents), or ``people`` (a policy colleagues find a way around, or one whose
+contacts all belong to one agent - issue 12: a "billing policy" charged to the process whose five
+contacts were one agent's; that is coaching, not a process fix).
 """
 
 from __future__ import annotations
@@ -62,6 +67,11 @@ class RootCause(BaseModel):
         "that is not a stonewall."
     )
     forced: bool = Field(description="Way-out rate under forced_below: the policy (or system) itself blocks.")
+    agents: int = Field(default=0, description="Distinct agents on its contacts.")
+    charged_to: Literal["people", "process", "technology"] = Field(
+        default="process", description="technology: a system; process: a forced policy seen with 2+ agents; "
+        "people: a policy colleagues find a way around, or one agent's contacts only."
+    )
     examples: tuple[Quote, ...]
 
 
@@ -187,8 +197,15 @@ def _row(
     unresolved = sum(1 for c in analysed if c.outcome in _NOT_HELPED)
     repeats = sum(1 for c in members if c.id in repeated)
     alternative_rate = way_out / len(analysed) if analysed else None
+    agents = {a for c in members for a in c.agents}
     forced = kind == "system" or (
-        name != UNNAMED_POLICY and alternative_rate is not None and alternative_rate < forced_below
+        name != UNNAMED_POLICY
+        and alternative_rate is not None
+        and alternative_rate < forced_below
+        and len(agents) >= 2
+    )
+    charged_to: Literal["people", "process", "technology"] = (
+        "technology" if kind == "system" else "process" if forced else "people"
     )
     # Examples: unhelped contacts first, so the report shows what the block costs.
     ordered = sorted(members, key=lambda c: (c.outcome not in _NOT_HELPED, c.id))
@@ -208,6 +225,8 @@ def _row(
         cost=unresolved + repeats,
         alternative_rate=alternative_rate,
         forced=forced,
+        agents=len(agents),
+        charged_to=charged_to,
         examples=examples,
     )
 

@@ -240,6 +240,8 @@ def _root_cause(cause: RootCause, conversations: Mapping[str, Conversation]) -> 
         unresolved=cause.unresolved_contacts,
         repeat_contacts=cause.repeat_contacts,
         forced=cause.forced,
+        charged_to=cause.charged_to,
+        agents=cause.agents,
         examples=examples,
     )
 

@@ -265,6 +265,10 @@ class RootCauseRow(_Frozen):
     forced: bool = Field(
         default=False, description="The policy or system itself blocks: agents had no way out."
     )
+    charged_to: Literal["people", "process", "technology"] = Field(
+        default="process", description="Whom it is charged to: people (coaching), process, or technology."
+    )
+    agents: int = Field(default=0, ge=0, description="Distinct agents on its contacts.")
     examples: tuple[Excerpt, ...] = ()
 
 

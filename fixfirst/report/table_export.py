@@ -241,7 +241,7 @@ def report_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
     coaching_columns += list(_quote_columns("worst", None)) + list(_quote_columns("best", None))
     root_causes = _frame(
         [r.model_dump(exclude={"examples"}) for r in model.root_causes],
-        ["kind", "name", "contacts", "unresolved", "repeat_contacts", "forced"],
+        ["kind", "name", "contacts", "unresolved", "repeat_contacts", "forced", "charged_to", "agents"],
     )
     root_examples = _frame(
         [

@@ -178,6 +178,24 @@ def test_root_cause_counts_costs_and_blocks():
     }
     (system,) = summary.systems
     assert (system.name, system.system_gaps, system.forced) == ("repair order records", 1, True)
+    assert (returns.charged_to, comp.charged_to, system.charged_to) == ("people", "process", "technology")
+    assert (comp.agents, returns.agents) == (4, 4)
+
+
+def test_a_policy_only_one_agent_meets_is_coaching_not_process():
+    """Issue 12: a 'billing policy' whose 5 contacts all belonged to one agent was charged to the process."""
+    convs, results = [], []
+    for i in range(5):
+        conv = conversation(f"b{i}", [("customer", "Refund my late fee please"), ("agent", COMP_NO)],
+                            customer=f"cust{i}", agent="greg")
+        convs.append(conv)
+        results.append(result(conv, "unresolved", [finding(conv, "policy_stonewall", 1)]))
+    contacts = build_contacts(convs, results)
+    summary = find_root_causes(contacts, link_cases(contacts).case_of)
+    (policy,) = [r for r in summary.policies if r.name == "compensation policy"]
+    assert policy.alternative_rate == 0.0 and policy.agents == 1
+    assert not policy.forced and policy.charged_to == "people"
+    assert summary.blocked == {}
 
 
 def test_reason_breakdown_counts():
