@@ -235,14 +235,16 @@ def sparkline(
     for i, score in known:
         x, y = xy(i, score)
         last = i == known[-1][0]
+        tip = f"{weekly[i].week}: mean score {score:.0f}, n={weekly[i].contacts}"
         body.append(
             f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{2.6 if last else 1.6}" '
-            f'fill="{"#1f2430" if last else "#3953a4"}"/>'
+            f'fill="{"#1f2430" if last else "#3953a4"}"><title>{escape(tip)}</title></circle>'
         )
     if not known:
         body.append(_text(width / 2, height / 2, "no weekly data", anchor="middle", size=10, fill=_MUTED))
-    label = "Weekly mean score: " + ", ".join(
-        f"{w.week} {'–' if w.score is None else f'{w.score:.0f}'}" for w in weekly
+    # Says "mean" and each week's n: the table beside it shows a median (issue 12).
+    label = "Weekly mean score (n contacts): " + ", ".join(
+        f"{w.week} {'–' if w.score is None else f'{w.score:.0f}'} (n={w.contacts})" for w in weekly
     )
     return _svg(width, height, label, body, "chart spark")
 

@@ -144,3 +144,12 @@ def test_forest_plot_colours_by_reliability_not_by_sign() -> None:
     assert harm.attrs["fill"] == "#b3261e" and helps.attrs["fill"] == "#17703a"
     assert unclear.attrs["fill"] == "#ffffff" and unclear.attrs["stroke"] == "#8a909a"
     assert "interval spans zero" in unclear.text
+
+
+def test_sparkline_says_mean_and_each_weeks_n() -> None:
+    """Issue 12: a mean sparkline sat beside a median column with no n."""
+    weekly = [WeekScore(week="2025-W01", score=40.0, contacts=12), WeekScore(week="2025-W02", score=55.0, contacts=3)]
+    svg = str(sparkline(weekly))
+    assert "Weekly mean score (n contacts): 2025-W01 40 (n=12), 2025-W02 55 (n=3)" in svg
+    tips = [c.text for c in probe(svg).find("circle")]
+    assert tips == ["2025-W01: mean score 40, n=12", "2025-W02: mean score 55, n=3"]
