@@ -45,6 +45,7 @@ from fixfirst.report.report_model import (
     VoiceRow,
     WeekScore,
 )
+from fixfirst.report.this_week import top_actions, week_over_week
 
 log = logging.getLogger(__name__)
 
@@ -346,6 +347,7 @@ def report_from_insights(
             scores_by_agent.setdefault(agent, []).append(contact.points)
         scores_by_team.setdefault(contact.conversation.team or "(no team)", []).append(contact.points)
 
+    week_label, week_rows = week_over_week(contacts)
     coaching = tuple(_coaching(plan, by_id) for plan in insights.coaching if plan.items)
     causes = sorted(
         [*insights.root_causes.policies, *insights.root_causes.systems],
@@ -388,6 +390,9 @@ def report_from_insights(
         generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
         scope=f"Team {insights.team}" if insights.team else None,
         overview=overview,
+        actions=top_actions(insights),
+        week_label=week_label,
+        week_over_week=week_rows,
         outcome_mix=tuple(outcome_mix),
         drivers_target="CSAT" if insights.drivers_csat.target == "csat" else insights.drivers_csat.target,
         drivers_unit="CSAT points",

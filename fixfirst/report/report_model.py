@@ -339,6 +339,29 @@ class ConversationRow(_Frozen):
         return tuple(sorted({f.label for f in self.findings}))
 
 
+class ActionRow(_Frozen):
+    """One of the report's top actions: what to do, the evidence, the expected effect, where to read more."""
+
+    owner: Literal["people", "process", "technology"]
+    title: str = Field(min_length=1)
+    evidence: str
+    effect: str
+    section: str = Field(description="The report section holding the numbers behind it (an anchor id).")
+
+
+class WeekChangeRow(_Frozen):
+    """One headline figure in the latest week and the week before."""
+
+    figure: str = Field(min_length=1)
+    latest: float | None
+    previous: float | None
+    unit: Literal["count", "rate", "points"]
+
+    @property
+    def change(self) -> float | None:
+        return None if self.latest is None or self.previous is None else self.latest - self.previous
+
+
 class ReportModel(_Frozen):
     """Everything one report shows, already decided; rendering and export only lay it out."""
 
@@ -347,6 +370,9 @@ class ReportModel(_Frozen):
     generated_at: datetime
     scope: str | None = Field(default=None, description="e.g. 'Team Billing' when the report is filtered.")
     overview: OverviewKpis
+    actions: tuple[ActionRow, ...] = Field(default=(), description="Top actions, each from a different owner.")
+    week_label: str = Field(default="", description="Which weeks week_over_week compares, with their n.")
+    week_over_week: tuple[WeekChangeRow, ...] = ()
     outcome_mix: tuple[OutcomeCount, ...] = ()
     drivers_target: str = Field(default="CSAT", description="What driver effects are measured on.")
     drivers_unit: str = Field(default="points", description="Unit of an effect, e.g. 'CSAT points'.")

@@ -30,6 +30,8 @@ FORMATS: tuple[ExportFormat, ...] = ("csv", "parquet", "json")
 #: Tables written by `export_tables`, in order; each name becomes `<name>.<fmt>`.
 TABLE_NAMES = (
     "overview",
+    "actions",
+    "week_over_week",
     "outcome_mix",
     "drivers",
     "agents",
@@ -325,6 +327,11 @@ def report_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
     )
     return {
         "overview": overview,
+        "actions": _frame([a.model_dump() for a in model.actions], ["owner", "title", "evidence", "effect", "section"]),
+        "week_over_week": _frame(
+            [{"weeks": model.week_label, **w.model_dump(), "change": w.change} for w in model.week_over_week],
+            ["weeks", "figure", "latest", "previous", "change", "unit"],
+        ),
         "outcome_mix": outcome_mix,
         "drivers": drivers,
         "agents": _performers(model.agents),

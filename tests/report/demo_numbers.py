@@ -19,7 +19,8 @@ from fixfirst.store import Store
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "demo_report_numbers.json"
 TABLES = (
-    "overview", "outcome_mix", "agents", "teams", "root_causes", "contact_reasons", "customer_voice", "drivers",
+    "overview", "actions", "week_over_week",
+    "outcome_mix", "agents", "teams", "root_causes", "contact_reasons", "customer_voice", "drivers",
     "promises_by_agent", "promises_by_team",
 )
 #: Columns that say when or how the report was made, not what it found.

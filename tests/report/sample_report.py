@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fixfirst.report.report_model import (
+    ActionRow,
     BehaviourVoiceRow,
     CoachingItemRow,
     CoachingPlanRow,
@@ -31,6 +32,7 @@ from fixfirst.report.report_model import (
     TeamCoachingPlanRow,
     TurnRow,
     VoiceRow,
+    WeekChangeRow,
     WeekScore,
 )
 
@@ -763,6 +765,28 @@ def sample_report(*, hostile: bool = True) -> ReportModel:
             survey_n=65,
             promises_made=31,
             promise_keep_rate=0.74,
+        ),
+        actions=(
+            ActionRow(
+                owner="process",
+                title="Fix the policy “30-day returns”",
+                evidence="9 unresolved and 4 repeat contacts of 14 naming it, across 5 agents",
+                effect="up to 13 contacts that could end with help instead",
+                section="root-causes",
+            ),
+            ActionRow(
+                owner="people",
+                title="Coach Billing on less hollow apology",
+                evidence="hollow apology in 31% of the team's contacts against 12% company-wide",
+                effect="hollow apology goes with -0.40 CSAT points per contact (driver analysis)",
+                section="coaching",
+            ),
+        ),
+        week_label="2025-W13 (n=41) against 2025-W12 (n=38)",
+        week_over_week=(
+            WeekChangeRow(figure="contacts", latest=41, previous=38, unit="count"),
+            WeekChangeRow(figure="resolved", latest=0.49, previous=0.42, unit="rate"),
+            WeekChangeRow(figure="mean score", latest=61.0, previous=None, unit="points"),
         ),
         outcome_mix=(
             OutcomeCount(outcome="unresolved", count=34),

@@ -19,6 +19,7 @@ from .html_probe import Probe, probe
 from .sample_report import HOSTILE_ID, IMG_AUTHOR, SCRIPT_TEXT, sample_report
 
 SECTIONS = [
+    "this-week",
     "overview",
     "outcomes",
     "voice",
@@ -255,3 +256,11 @@ def test_wilson_interval_is_honest_at_small_n() -> None:
 def test_promise_kept_rates_show_their_count_and_interval(doc: Probe) -> None:
     ranges = [t.text for t in doc.tags if "rate-range" in (t.attrs.get("class") or "")]
     assert ranges and all(re.search(r"\(\d+ of \d+, 95% \d+–\d+%\)", r) for r in ranges)
+
+
+def test_this_week_lists_actions_and_week_over_week_changes(doc: Probe) -> None:
+    """Issue 12: no Monday-morning answer - now three actions with evidence and effect, and changes."""
+    actions = [t.text for t in doc.tags if t.attrs.get("class") == "action"]
+    assert len(actions) == 2 and "Evidence: 9 unresolved" in actions[0] and "Expected effect:" in actions[0]
+    changes = [t.text.strip() for t in doc.tags if (t.attrs.get("class") or "") == "num change"]
+    assert changes == ["+3", "+7 pts", "–"]
