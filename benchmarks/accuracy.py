@@ -2,18 +2,23 @@
 
 One command:
     python benchmarks/accuracy.py [--data ../shared/data] [--folds 5] [--learning-curve] [--without VIEW ...]
-                                  [--no-uss] [--out accuracy.json]
+                                  [--no-train GROUP ...] [--always-train GROUP ...] [--no-uss] [--out accuracy.json]
 
 Grouped cross-validation: the real Twitter threads (``twitter_care/labels/train_gold.jsonl``, held-out
-ids never read) are grouped by company and the written multi-turn conversations by set, and each fold
+ids never read) are grouped by company and the written multi-turn conversations (``multiturn``, and
+FixFirst's own ``data/written``) by set, and each fold
 leaves whole groups out - a new FixFirst customer is a brand the models never saw. Every model
 (outcome, behaviours, sentiment), its calibration temperature and its behaviour thresholds are refitted
 inside each training part (thresholds by an inner grouped CV); nothing is chosen on a test fold.
 Reports per corpus: outcome accuracy, macro-F1, confusion, calibration (reliability table, Brier
 score), per-behaviour P/R/F1, sentiment accuracy; with ``--learning-curve`` the same at 25/50/100% of
 the training data; with ``--without`` the same with views removed (ablation: ``--without cues`` is the
-plain word + character n-gram model). On USS (MWOZ, SGD): Spearman correlation between the shipped
-engine's score and the mean human rating, and the AUC for ratings <= 2 vs >= 4.
+plain word + character n-gram model). ``--no-train`` keeps corpora or sets out of every training
+part (``--no-train written``, ``--no-train written:w01``) while still scoring them: the same folds
+with and without a set say whether it helps; ``--always-train written`` trains every fold on those
+and tests none of them, so the other corpora keep the folds they had before the set existed. On
+USS (MWOZ, SGD): Spearman correlation between the shipped engine's score and the mean human
+rating, and the AUC for ratings <= 2 vs >= 4.
 """
 
 from __future__ import annotations
@@ -154,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=training.OUTER_FOLDS)
     parser.add_argument("--learning-curve", action="store_true", help="also train on 25%% and 50%% of each fold")
     parser.add_argument("--without", nargs="*", default=[], help="views to remove (ablation), e.g. cues")
+    parser.add_argument("--no-train", nargs="*", default=[], metavar="GROUP",
+                        help="corpora (written) or sets (written:w01) scored but never trained on")
+    parser.add_argument("--always-train", nargs="*", default=[], metavar="GROUP",
+                        help="corpora or sets in every training part and no test part")
     parser.add_argument("--no-uss", action="store_true", help="skip the USS correlation")
     parser.add_argument("--out", type=Path, default=Path("accuracy.json"))
     args = parser.parse_args(argv)
@@ -166,11 +175,21 @@ def main(argv: list[str] | None = None) -> int:
         design.turn_x = drop_views(design.turn_x, training.TURN_SPACE, views)
         design.start_x = drop_views(design.start_x, training.SENTIMENT_SPACE, views)
         design.end_x = drop_views(design.end_x, training.SENTIMENT_SPACE, views)
-    report: dict = {"without": args.without, "folds": args.folds, "groups": len(set(design.groups))}
+    excluded = set(args.no_train)
+    trainable = np.array([e.corpus not in excluded and e.group not in excluded for e in design.examples])
+    pinned = set(args.always_train)
+    always = np.array([e.corpus in pinned or e.group in pinned for e in design.examples])
+    report: dict = {
+        "without": args.without, "no_train": args.no_train, "always_train": args.always_train,
+        "folds": args.folds, "groups": len(set(design.groups)),
+    }
     fractions = (0.25, 0.5, 1.0) if args.learning_curve else (1.0,)
     report["learning_curve"] = {}
     for fraction in fractions:
-        scores = score_all(design, training.cross_validate(design, args.folds, fraction))
+        cv = training.cross_validate(
+            design, args.folds, fraction, trainable=trainable, always_train=always if always.any() else None
+        )
+        scores = score_all(design, cv)
         report["learning_curve"][f"{fraction:.2f}"] = {
             corpus: {"accuracy": s["outcome"]["accuracy"], "macro_f1": s["outcome"]["macro_f1"]}
             for corpus, s in scores.items()

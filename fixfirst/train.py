@@ -1,9 +1,10 @@
 """Rebuild every learned model from the agreement gold: ``python -m fixfirst.train``.
 
 Reads ``../shared/data`` (real Twitter threads and written multi-turn conversations; held-out ids are
-never read), fits the outcome, behaviour and sentiment models with a fixed seed, and writes them with
-a ``meta.json`` (data hash, lexicon fingerprint, features, thresholds, library versions) into the
-package's model folder. ``--cv`` also runs the grouped cross-validation and stores its scores there.
+never read) and the repository's ``data/written`` (FixFirst's own written sets, same labelling), fits
+the outcome, behaviour and sentiment models with a fixed seed, and writes them with a ``meta.json``
+(data hash, lexicon fingerprint, features, thresholds, library versions) into the package's model
+folder. ``--cv`` also runs the grouped cross-validation and stores its scores there.
 A few minutes on a laptop CPU.
 """
 

@@ -70,6 +70,10 @@ def test_training_is_deterministic_and_files_round_trip(tmp_path: Path) -> None:
             loaded.behaviours[label].proba(design.turn_x), first.behaviours[label].proba(design.turn_x), atol=1e-5
         )
     assert loaded.fingerprint == first.meta["fingerprint"]
+    # A different temperature changes every confidence, so it changes the engine's fingerprint too.
+    first.outcome.temperature *= 2
+    first.save(tmp_path / "recalibrated", {"engine": "test"})
+    assert first.meta["fingerprint"] != loaded.fingerprint
 
 
 def test_fitted_outcome_model_separates_what_it_learned() -> None:

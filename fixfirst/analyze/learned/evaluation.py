@@ -85,5 +85,11 @@ def score_corpus(design: Design, cv: dict, mask: np.ndarray) -> dict:
 
 
 def score_all(design: Design, cv: dict) -> dict:
+    """Scores per corpus, over the examples the cross-validation predicted (all, unless some were
+    kept in every training part)."""
     corpora = np.array([e.corpus for e in design.examples])
-    return {name: score_corpus(design, cv, corpora == name) for name in sorted(set(corpora))}
+    scored = cv.get("scored", np.ones(len(corpora), bool))
+    return {
+        name: score_corpus(design, cv, (corpora == name) & scored)
+        for name in sorted(set(corpora[scored]))
+    }

@@ -89,9 +89,13 @@ class ShippedModels:
             model.save(folder, f"behaviour_{label}")
         self.start.save(folder, "sentiment_start")
         self.end.save(folder, "sentiment_end")
+        # The fingerprint (part of every result's engine version) covers what changes a verdict or a
+        # confidence: the weights, the behaviour thresholds and the outcome's temperature.
         digest = hashlib.sha256()
         for path in sorted(folder.glob("*.npz")):
             digest.update(path.read_bytes())
+        calibration = {"thresholds": self.thresholds, "temperature": self.outcome.temperature}
+        digest.update(json.dumps(calibration, sort_keys=True).encode())
         meta = {**meta, "thresholds": self.thresholds, "fingerprint": digest.hexdigest()[:12]}
         (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         self.meta = meta

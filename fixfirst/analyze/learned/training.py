@@ -128,6 +128,11 @@ class Design:
     def groups(self) -> np.ndarray:
         return np.array([e.group for e in self.examples])
 
+    @property
+    def calibrates(self) -> np.ndarray:
+        """Examples the outcome's temperature is fitted on (corpora that reflect real agreement)."""
+        return np.array([e.calibrates for e in self.examples])
+
 
 def build_design(examples: list[Example]) -> Design:
     outcome_rows, outcome_y = [], []
@@ -236,7 +241,9 @@ def _calibrate(design: Design, models: ShippedModels, train: np.ndarray, folds: 
         decisions[test_mask] = predicted["outcome_decision"]
         for b in BEHAVIOURS:
             scores[b][test_mask] = predicted["behaviour_scores"][b]
-    rows = train & (design.outcome_y != "")
+    rows = train & (design.outcome_y != "") & design.calibrates
+    if not rows.any():  # nothing marked for calibration in this part: use what there is
+        rows = train & (design.outcome_y != "")
     y_index = np.array([OUTCOMES.index(v) for v in design.outcome_y[rows]])
     models.outcome.temperature = fit_temperature(decisions[rows], y_index)
     for b in BEHAVIOURS:
@@ -251,10 +258,21 @@ def fit(design: Design, train: np.ndarray | None = None, inner_folds: int = INNE
     return _calibrate(design, _fit_models(design, train), train, inner_folds)
 
 
-def cross_validate(design: Design, folds: int = OUTER_FOLDS, fraction: float = 1.0) -> dict:
+def cross_validate(
+    design: Design,
+    folds: int = OUTER_FOLDS,
+    fraction: float = 1.0,
+    trainable: np.ndarray | None = None,
+    always_train: np.ndarray | None = None,
+) -> dict:
     """Out-of-fold predictions for every example, whole groups (companies, written sets) left out.
 
-    ``fraction`` < 1 trains each fold on that share of its training examples (the learning curve).
+    ``fraction`` < 1 trains each fold on that share of its training examples (the learning curve);
+    ``trainable`` (a mask over examples) keeps the others out of every training part - they are still
+    predicted and scored, so the same folds with and without a set show what the set adds.
+    ``always_train`` puts examples in every training part and in no test part (they get no
+    prediction; ``cv["scored"]`` says which rows did): the other examples' folds are then the ones
+    they would have without those examples, comparable with runs from before they existed.
     """
     n = len(design.examples)
     oof_outcome = np.zeros((n, len(OUTCOMES)))
@@ -264,13 +282,21 @@ def cross_validate(design: Design, folds: int = OUTER_FOLDS, fraction: float = 1
     oof_start = np.zeros((n, len(SENTIMENTS)))
     oof_end = np.zeros((len(design.end_owner), len(SENTIMENTS)))
     rng = np.random.default_rng(SEED)
-    for train_index, test_index in GroupKFold(folds).split(np.arange(n), groups=design.groups):
+    held = np.arange(n) if always_train is None else np.flatnonzero(~always_train)
+    scored = np.zeros(n, bool)
+    scored[held] = True
+    for train_at, test_at in GroupKFold(folds).split(held, groups=design.groups[held]):
+        train_index, test_index = held[train_at], held[test_at]
         train = np.zeros(n, bool)
         if fraction < 1.0:
             kept = rng.permutation(train_index)[: max(1, int(round(len(train_index) * fraction)))]
             train[kept] = True
         else:
             train[train_index] = True
+        if always_train is not None:
+            train |= always_train
+        if trainable is not None:
+            train &= trainable
         test = np.zeros(n, bool)
         test[test_index] = True
         models = fit(design, train)
@@ -292,6 +318,7 @@ def cross_validate(design: Design, folds: int = OUTER_FOLDS, fraction: float = 1
         oof_start[test] = predicted["start"]
         oof_end[test[design.end_owner]] = predicted["end"]
     return {
+        "scored": scored,
         "outcome_proba": oof_outcome,
         "behaviour_scores": oof_scores,
         "behaviour_flags": oof_flags,
