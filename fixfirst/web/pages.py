@@ -42,6 +42,7 @@ from fixfirst.web.review import (
     ReviewSubmission,
     blind_submission,
     finding_item,
+    item_reviewer,
     latest_reviews,
     record_review,
     reviewer_labels,
@@ -283,7 +284,7 @@ def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
     threads = list_dispute_messages(ctx.store, [d.id for d in detail.disputes])
     disputes: dict[str, list[Any]] = {}
     for dispute in detail.disputes:
-        reviewer = latest[dispute.item].reviewer if dispute.item in latest else None
+        reviewer = item_reviewer(latest, dispute.item)
         disputes.setdefault(dispute.item, []).append(
             {
                 "d": dispute,
@@ -421,6 +422,12 @@ def dispute_submit(
     return RedirectResponse(f"/conversations/{quote(conversation_id, safe='')}?disputed=1", status_code=303)
 
 
+def _back_to_dispute(dispute: Any) -> RedirectResponse:
+    return RedirectResponse(
+        f"/conversations/{quote(dispute.conversation_id, safe='')}#dispute-{dispute.id}", status_code=303
+    )
+
+
 def _visible_dispute(ctx: WebContext, who: Principal, dispute_id: int) -> Any:
     dispute = get_dispute(ctx.store, dispute_id)
     conversation = ctx.store.get_conversation(dispute.conversation_id) if dispute else None
@@ -443,9 +450,7 @@ def dispute_reply(
     if dispute.status != DISPUTE_OPEN or not (who.can_review or who.username == dispute.author):
         raise HTTPException(403, "only the agent and reviewers can reply to an open dispute")
     add_dispute_message(ctx.store, dispute_id, who.username, ctx.intake.redact_note(text.strip()) or "")
-    return RedirectResponse(
-        f"/conversations/{quote(dispute.conversation_id, safe='')}#dispute-{dispute_id}", status_code=303
-    )
+    return _back_to_dispute(dispute)
 
 
 @router.post("/disputes/{dispute_id}/decide")
@@ -465,15 +470,13 @@ def dispute_decide(
         raise HTTPException(403, "your role may not decide disputes")
     dispute = _visible_dispute(ctx, who, dispute_id)
     latest = latest_reviews(iter_reviews(ctx.store, dispute.conversation_id)).get(dispute.conversation_id, {})
-    reviewer = latest[dispute.item].reviewer if dispute.item in latest else None
+    reviewer = item_reviewer(latest, dispute.item)
     try:
         decide_dispute(ctx.store, dispute_id, who.username, decision, ctx.intake.redact_note(reason.strip()) or "",
                        reviewer)
     except DisputeError as exc:
         raise HTTPException(409, str(exc)) from None
-    return RedirectResponse(
-        f"/conversations/{quote(dispute.conversation_id, safe='')}#dispute-{dispute_id}", status_code=303
-    )
+    return _back_to_dispute(dispute)
 
 
 @router.get("/notifications", response_class=HTMLResponse)

@@ -106,6 +106,12 @@ def latest_reviews(reviews: Iterable[ReviewRecord]) -> dict[str, dict[str, Revie
     return latest
 
 
+def item_reviewer(decisions: Mapping[str, ReviewRecord], item: str) -> str | None:
+    """Who last reviewed ``item`` (they may not decide a dispute about it); None if nobody did."""
+    decision = decisions.get(item)
+    return decision.reviewer if decision is not None else None
+
+
 def reviewer_labels(result: AnalysisResult, decisions: Mapping[str, ReviewRecord]) -> set[str]:
     """Labels the reviewer holds present: machine findings not rejected, plus missed ones added.
 
