@@ -244,3 +244,10 @@ __all__ = [
     "review_queue_page",
     "visible_ids",
 ]
+
+
+def list_companies(store: Store, limit: int = 200) -> list[str]:
+    """The companies (brands) with stored conversations, for the dashboard's company filter."""
+    query = select(_c.company).where(_c.company.is_not(None)).distinct().order_by(_c.company).limit(limit)
+    with store.engine.connect() as conn:
+        return [str(row[0]) for row in conn.execute(query)]

@@ -47,6 +47,10 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
+Company = Annotated[
+    str | None,
+    Query(max_length=200, description="Only this company's (brand's) contacts, as `fixfirst report --company`."),
+]
 RecordsBody = Annotated[
     dict[str, Any] | list[Any],
     Body(description=f"One record (a JSON object) or a list of up to {MAX_BATCH} records."),
@@ -154,9 +158,20 @@ def get_conversation(conversation_id: str, ctx: Ctx, who: ApiUser) -> dict[str, 
         raise _not_found("conversation") from None
 
 
+def _company(ctx: Ctx, company: str | None) -> str | None:
+    """A company filter value: one of the stored companies (404 otherwise), or None for all."""
+    if not company:
+        return None
+    if company not in ctx.cache.companies():
+        raise _not_found("company")
+    return company
+
+
 @router.get("/agents", summary="Agent scorecards you may see")
-def get_agents(ctx: Ctx, who: ApiUser, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    cards = visible_agents(ctx.cache.insights(), who)
+def get_agents(
+    ctx: Ctx, who: ApiUser, limit: Limit = 100, offset: Offset = 0, company: Company = None
+) -> dict[str, Any]:
+    cards = visible_agents(ctx.cache.insights(None, _company(ctx, company)), who)
     page = cards[offset : offset + limit]
     return {"total": len(cards), "items": [c.model_dump(mode="json") for c in page]}
 
@@ -171,10 +186,10 @@ def get_agent(agent_id: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
 
 
 @router.get("/teams", summary="Team scorecards you may see")
-def get_teams(ctx: Ctx, who: ApiUser) -> dict[str, Any]:
+def get_teams(ctx: Ctx, who: ApiUser, company: Company = None) -> dict[str, Any]:
     if not who.can_see_aggregates:
         raise HTTPException(403, "agents see only their own scorecard")
-    cards = visible_teams(ctx.cache.insights(), who)
+    cards = visible_teams(ctx.cache.insights(None, _company(ctx, company)), who)
     return {"total": len(cards), "items": [c.model_dump(mode="json") for c in cards]}
 
 
@@ -188,9 +203,9 @@ def get_team(team: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
     return {"scorecard": card.model_dump(mode="json"), "coaching": plan.model_dump(mode="json") if plan else None}
 
 
-def _aggregates(ctx: Ctx, who: ApiUser, team: str | None):  # noqa: ANN202 - Insights
+def _aggregates(ctx: Ctx, who: ApiUser, team: str | None, company: str | None = None):  # noqa: ANN202 - Insights
     try:
-        return scoped_insights(ctx.cache, who, team)
+        return scoped_insights(ctx.cache, who, team, _company(ctx, company))
     except NotVisible:
         raise HTTPException(403 if who.is_agent else 404, "not available to you") from None
 
@@ -203,8 +218,9 @@ def get_cases(
     repeat_only: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
+    company: Company = None,
 ) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team)
+    insights = _aggregates(ctx, who, team, company)
     items = [i for i in insights.cases.items if not repeat_only or i.contacts > 1]
     summary = insights.cases.model_dump(mode="json", exclude={"items", "case_of"})
     return {
@@ -215,8 +231,8 @@ def get_cases(
 
 
 @router.get("/drivers", summary="What drives CSAT and 'fixed' answers (with intervals)")
-def get_drivers(ctx: Ctx, who: ApiUser, team: str | None = None) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team)
+def get_drivers(ctx: Ctx, who: ApiUser, team: str | None = None, company: Company = None) -> dict[str, Any]:
+    insights = _aggregates(ctx, who, team, company)
     return {
         "csat": insights.drivers_csat.model_dump(mode="json"),
         "fixed": insights.drivers_fixed.model_dump(mode="json"),
@@ -224,8 +240,8 @@ def get_drivers(ctx: Ctx, who: ApiUser, team: str | None = None) -> dict[str, An
 
 
 @router.get("/root-causes", summary="Policies and systems behind unresolved and repeat contacts")
-def get_root_causes(ctx: Ctx, who: ApiUser, team: str | None = None) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team)
+def get_root_causes(ctx: Ctx, who: ApiUser, team: str | None = None, company: Company = None) -> dict[str, Any]:
+    insights = _aggregates(ctx, who, team, company)
     return insights.root_causes.model_dump(mode="json", exclude={"blocked"})
 
 

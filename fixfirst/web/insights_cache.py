@@ -29,6 +29,7 @@ from typing import Any
 
 from fixfirst.insight import Insights, build_insights
 from fixfirst.store import Store
+from fixfirst.store.listing import list_companies
 from fixfirst.store.web_records import data_fingerprint
 
 log = logging.getLogger(__name__)
@@ -39,14 +40,23 @@ INLINE_LIMIT = 5_000
 CHECK_EVERY_S = 2.0
 
 
-def compute_insights(store: Store, team: str | None) -> Insights:
-    """Insights over everything stored (one team's scope when `team` is given)."""
+#: One scope of the aggregate pages: (team, company); None = all.
+Scope = tuple[str | None, str | None]
+
+
+def compute_insights(store: Store, team: str | None, company: str | None = None) -> Insights:
+    """Insights over everything stored (one team's scope when `team` is given). With `company`, the
+    report's own loader computes them, so the dashboard and `fixfirst report --company` agree."""
+    if company is not None:
+        from fixfirst.pipeline.report_job import ReportScope, load_insights
+
+        return load_insights(store, ReportScope(team=team, company=company)).insights
     return build_insights(store.iter_conversations(), store.iter_results(), store.iter_surveys(), team=team)
 
 
-def _compute_for_url(url: str, team: str | None) -> Insights:
+def _compute_for_url(url: str, scope: Scope) -> Insights:
     with Store.open(url, migrate=False) as store:
-        return compute_insights(store, team)
+        return compute_insights(store, *scope)
 
 
 class InsightsNotReady(RuntimeError):
@@ -71,9 +81,10 @@ class InsightsCache:
         self._generation = 0
         self._fingerprint: tuple[Any, ...] | None = None
         self._checked_at = 0.0
-        self._entries: dict[str | None, _Entry] = {}
-        self._building: dict[str | None, datetime] = {}
-        self._inline_locks: dict[str | None, threading.Lock] = {}
+        self._entries: dict[Scope, _Entry] = {}
+        self._building: dict[Scope, datetime] = {}
+        self._inline_locks: dict[Scope, threading.Lock] = {}
+        self._companies: tuple[tuple[Any, ...], list[str]] | None = None
 
     def invalidate(self) -> None:
         """Called after every write through the web layer."""
@@ -97,56 +108,69 @@ class InsightsCache:
     def _big(self, fingerprint: tuple[Any, ...]) -> bool:
         return int(fingerprint[0] or 0) > self._inline_limit
 
-    def _compute(self, team: str | None) -> Insights:
-        return compute_insights(self._store, team)
+    def _compute(self, scope: Scope) -> Insights:
+        return compute_insights(self._store, *scope)
 
-    def _compute_apart(self, team: str | None) -> Insights:
+    def _compute_apart(self, scope: Scope) -> Insights:
         """A rebuild in a fresh child process: the server's threads keep the GIL, and the memory the
         build needs is returned to the system when the child exits."""
         context = multiprocessing.get_context("spawn")  # never fork a process running server threads
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             return pool.submit(_compute_for_url, self._store.engine.url.render_as_string(hide_password=False),
-                               team).result()
+                               scope).result()
 
-    def _build_in_background(self, team: str | None, key: tuple[Any, ...]) -> None:
+    def _build_in_background(self, scope: Scope, key: tuple[Any, ...]) -> None:
         with self._lock:
-            if team in self._building:
+            if scope in self._building:
                 return
-            self._building[team] = datetime.now(UTC)
+            self._building[scope] = datetime.now(UTC)
 
         def run() -> None:
             try:
-                insights = self._compute_apart(team)
+                insights = self._compute_apart(scope)
                 with self._lock:
-                    self._entries[team] = _Entry(key, insights)
+                    self._entries[scope] = _Entry(key, insights)
             except Exception:  # a failed rebuild keeps the last insights; the next view tries again
-                log.exception("rebuilding insights for team %r failed", team)
+                log.exception("rebuilding insights for scope %r failed", scope)
             finally:
                 with self._lock:
-                    self._building.pop(team, None)
+                    self._building.pop(scope, None)
 
-        threading.Thread(target=run, name=f"insights-{team or 'all'}", daemon=True).start()
+        threading.Thread(target=run, name=f"insights-{scope[0] or 'all'}-{scope[1] or 'all'}", daemon=True).start()
 
-    def insights(self, team: str | None = None) -> Insights:
-        """Insights over all stored data, or for one team (``build_insights(team=...)``)."""
+    def companies(self) -> list[str]:
+        """The stored companies (for the company filter), re-read only when the data changed."""
         key = self._current_key()
         with self._lock:
-            entry = self._entries.get(team)
+            cached = self._companies
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        names = list_companies(self._store)
+        with self._lock:
+            self._companies = (key, names)
+        return names
+
+    def insights(self, team: str | None = None, company: str | None = None) -> Insights:
+        """Insights over all stored data, or for one team and/or one company."""
+        scope: Scope = (team, company)
+        key = self._current_key()
+        with self._lock:
+            entry = self._entries.get(scope)
         if entry is not None and entry.key == key:
             return entry.insights
         if self._big(key[1:]):
-            self._build_in_background(team, key)
+            self._build_in_background(scope, key)
             if entry is not None:
                 return entry.insights  # the last complete insights while the new ones are computed
             with self._lock:
-                raise InsightsNotReady(self._building.get(team, datetime.now(UTC)))
+                raise InsightsNotReady(self._building.get(scope, datetime.now(UTC)))
         with self._lock:
-            inline_lock = self._inline_locks.setdefault(team, threading.Lock())
+            inline_lock = self._inline_locks.setdefault(scope, threading.Lock())
         with inline_lock:  # concurrent views wait for one build instead of doing N
             with self._lock:
-                entry = self._entries.get(team)
+                entry = self._entries.get(scope)
             if entry is None or entry.key != key:
-                entry = _Entry(key, self._compute(team))
+                entry = _Entry(key, self._compute(scope))
                 with self._lock:
-                    self._entries[team] = entry
+                    self._entries[scope] = entry
             return entry.insights

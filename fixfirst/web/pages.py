@@ -171,13 +171,23 @@ def logout(request: Request, ctx: Ctx, csrf_token: str = Form("")) -> Response:
 # -- pages ----------------------------------------------------------------------------------------
 
 
+def _company(ctx: WebContext, company: str | None) -> str | None:
+    """The company filter of an aggregate page: a stored company, or None for all of them."""
+    if not company:
+        return None
+    if company not in ctx.cache.companies():
+        raise _not_found("company")
+    return company
+
+
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, ctx: Ctx, who: PageUser) -> Response:
+def overview(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> Response:
     if who.is_agent:
         if who.agent_id:
             return RedirectResponse(f"/agents/{quote(who.agent_id, safe='')}", status_code=303)
         raise _not_found("page")
-    insights = scoped_insights(ctx.cache, who, None)
+    company = _company(ctx, company)
+    insights = scoped_insights(ctx.cache, who, None, company)
     outcomes: dict[str, int] = {}
     for card in insights.teams:
         for label, n in card.outcomes.items():
@@ -190,16 +200,20 @@ def overview(request: Request, ctx: Ctx, who: PageUser) -> Response:
         insights=insights,
         outcomes=sorted(outcomes.items(), key=lambda kv: -kv[1]),
         teams=visible_teams(insights, who),
-        agents=visible_agents(ctx.cache.insights(), who)[:10],
+        agents=visible_agents(ctx.cache.insights(None, company), who)[:10],
+        company=company,
+        companies=ctx.cache.companies(),
     )
 
 
 @router.get("/teams", response_class=HTMLResponse)
-def teams_page(request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+def teams_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
     if not who.can_see_aggregates:
         raise _not_found("page")
-    insights = ctx.cache.insights()
-    return render(request, ctx, who, "teams.html", teams=visible_teams(insights, who), plans=insights.team_coaching)
+    company = _company(ctx, company)
+    insights = ctx.cache.insights(None, company)
+    return render(request, ctx, who, "teams.html", teams=visible_teams(insights, who), plans=insights.team_coaching,
+                  company=company, companies=ctx.cache.companies())
 
 
 @router.get("/teams/{team}", response_class=HTMLResponse)
@@ -215,8 +229,10 @@ def team_page(team: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLRespo
 
 
 @router.get("/agents", response_class=HTMLResponse)
-def agents_page(request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
-    return render(request, ctx, who, "agents.html", agents=visible_agents(ctx.cache.insights(), who))
+def agents_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
+    company = _company(ctx, company)
+    return render(request, ctx, who, "agents.html", agents=visible_agents(ctx.cache.insights(None, company), who),
+                  company=company, companies=ctx.cache.companies() if who.can_see_aggregates else [])
 
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse)
@@ -498,22 +514,30 @@ def review_page(request: Request, ctx: Ctx, who: PageUser, saved: str | None = N
 
 
 @router.get("/root-causes", response_class=HTMLResponse)
-def root_causes_page(request: Request, ctx: Ctx, who: PageUser, team: str | None = None) -> HTMLResponse:
+def root_causes_page(
+    request: Request, ctx: Ctx, who: PageUser, team: str | None = None, company: str | None = None
+) -> HTMLResponse:
+    company = _company(ctx, company)
     try:
-        insights = scoped_insights(ctx.cache, who, team or None)
+        insights = scoped_insights(ctx.cache, who, team or None, company)
     except NotVisible:
         raise _not_found("page") from None
-    return render(request, ctx, who, "root_causes.html", rc=insights.root_causes, insights=insights)
+    return render(request, ctx, who, "root_causes.html", rc=insights.root_causes, insights=insights,
+                  company=company, companies=ctx.cache.companies())
 
 
 @router.get("/drivers", response_class=HTMLResponse)
-def drivers_page(request: Request, ctx: Ctx, who: PageUser, team: str | None = None) -> HTMLResponse:
+def drivers_page(
+    request: Request, ctx: Ctx, who: PageUser, team: str | None = None, company: str | None = None
+) -> HTMLResponse:
+    company = _company(ctx, company)
     try:
-        insights = scoped_insights(ctx.cache, who, team or None)
+        insights = scoped_insights(ctx.cache, who, team or None, company)
     except NotVisible:
         raise _not_found("page") from None
     return render(
-        request, ctx, who, "drivers.html", analyses=[insights.drivers_csat, insights.drivers_fixed], insights=insights
+        request, ctx, who, "drivers.html", analyses=[insights.drivers_csat, insights.drivers_fixed], insights=insights,
+        company=company, companies=ctx.cache.companies(),
     )
 
 

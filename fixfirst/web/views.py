@@ -166,8 +166,11 @@ def team_view(cache: InsightsCache, who: Principal, team: str) -> Scorecard:
     return card
 
 
-def scoped_insights(cache: InsightsCache, who: Principal, team: str | None) -> Insights:
-    """Insights for the aggregate pages: all teams, or one team the principal may see.
+def scoped_insights(
+    cache: InsightsCache, who: Principal, team: str | None, company: str | None = None
+) -> Insights:
+    """Insights for the aggregate pages: all teams, or one team the principal may see; all
+    companies (brands) or one.
 
     A manager limited to some teams sees one of them at a time (their first by default), so
     root-cause quotes and cases never come from a team outside their scope.
@@ -178,4 +181,4 @@ def scoped_insights(cache: InsightsCache, who: Principal, team: str | None) -> I
         team = who.teams[0]
     if team is not None and not who.can_see_team(team):
         raise NotVisible(team)
-    return cache.insights(team)
+    return cache.insights(team, company)

@@ -38,9 +38,9 @@ def test_aggregates_are_computed_off_the_request_path(writable_db: WebDb, monkey
     gate = threading.Event()  # holds every background build until the test lets it go
     compute = insights_cache.InsightsCache._compute_apart  # the real child-process build, held at a gate
 
-    def gated(self: insights_cache.InsightsCache, team: str | None) -> object:
+    def gated(self: insights_cache.InsightsCache, scope: insights_cache.Scope) -> object:
         assert gate.wait(60)
-        return compute(self, team)
+        return compute(self, scope)
 
     monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", gated)
     admin = bearer(writable_db, "admin")
