@@ -217,15 +217,16 @@ def teams_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = 
 
 
 @router.get("/teams/{team}", response_class=HTMLResponse)
-def team_page(team: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+def team_page(team: str, request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
+    company = _company(ctx, company)
     try:
-        card = team_view(ctx.cache, who, team)
+        card = team_view(ctx.cache, who, team, company)
     except NotVisible:
         raise _not_found("team") from None
-    insights = ctx.cache.insights()
+    insights = ctx.cache.insights(None, company)
     plan = next((p for p in insights.team_coaching if p.team == team), None)
     agents = [a for a in visible_agents(insights, who) if a.team == team]
-    return render(request, ctx, who, "team.html", card=card, plan=plan, agents=agents)
+    return render(request, ctx, who, "team.html", card=card, plan=plan, agents=agents, company=company)
 
 
 @router.get("/agents", response_class=HTMLResponse)
@@ -236,13 +237,17 @@ def agents_page(request: Request, ctx: Ctx, who: PageUser, company: str | None =
 
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse)
-def agent_page(agent_id: str, request: Request, ctx: Ctx, who: PageUser) -> HTMLResponse:
+def agent_page(
+    agent_id: str, request: Request, ctx: Ctx, who: PageUser, company: str | None = None
+) -> HTMLResponse:
+    company = _company(ctx, company)
     try:
-        card, plan = agent_view(ctx.cache, who, agent_id)
+        card, plan = agent_view(ctx.cache, who, agent_id, company)
     except NotVisible:
         raise _not_found("agent") from None
     total, recent = list_conversations(ctx.store, who, ConversationFilter(agent=agent_id), limit=20, offset=0)
-    return render(request, ctx, who, "agent.html", card=card, plan=plan, recent=recent, total=total)
+    return render(request, ctx, who, "agent.html", card=card, plan=plan, recent=recent, total=total,
+                  company=company)
 
 
 @router.get("/conversations", response_class=HTMLResponse)

@@ -150,8 +150,10 @@ def visible_teams(insights: Insights, who: Principal) -> list[Scorecard]:
     return [t for t in insights.teams if who.can_see_team(t.name)]
 
 
-def agent_view(cache: InsightsCache, who: Principal, agent_id: str) -> tuple[Scorecard, CoachingPlan | None]:
-    insights = cache.insights()
+def agent_view(
+    cache: InsightsCache, who: Principal, agent_id: str, company: str | None = None
+) -> tuple[Scorecard, CoachingPlan | None]:
+    insights = cache.insights(None, company)
     card = next((a for a in insights.agents if a.name == agent_id), None)
     if card is None or not who.can_see_agent(card.name, card.team):
         raise NotVisible(agent_id)
@@ -159,8 +161,8 @@ def agent_view(cache: InsightsCache, who: Principal, agent_id: str) -> tuple[Sco
     return card, plan
 
 
-def team_view(cache: InsightsCache, who: Principal, team: str) -> Scorecard:
-    card = next((t for t in cache.insights().teams if t.name == team), None)
+def team_view(cache: InsightsCache, who: Principal, team: str, company: str | None = None) -> Scorecard:
+    card = next((t for t in cache.insights(None, company).teams if t.name == team), None)
     if card is None or not who.can_see_team(team):
         raise NotVisible(team)
     return card

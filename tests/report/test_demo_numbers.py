@@ -81,6 +81,8 @@ def test_report_and_dashboard_give_todays_numbers_on_the_demo_data(tmp_path: Pat
         client.post("/login", data={"username": "lead", "password": "a long enough password",
                                     "csrf_token": token_field})
         overview = client.get(f"/?{query}").text
+        team_name = str(company_tables["teams"]["name"][0])
+        team_page = client.get(f"/teams/{team_name.replace(' ', '%20').replace('&', '%26')}?{query}")
     report_agents = {row["name"]: row for row in company_tables["agents"].to_dict("records")}
     assert {a["name"]: a["contacts"] for a in agents} == {n: r["volume"] for n, r in report_agents.items()}
     report_team_volume = dict(zip(company_tables["teams"]["name"], company_tables["teams"]["volume"], strict=True))
@@ -89,4 +91,7 @@ def test_report_and_dashboard_give_todays_numbers_on_the_demo_data(tmp_path: Pat
     conversations = int(company_tables["overview"]["conversations"][0])
     assert conversations == 520 and f'<span class="value">{conversations}</span>' in overview
     assert f'<option value="{DEMO_COMPANY}" selected>' in overview and "fixfirst report --company" in overview
+    # The filter travels with the links: the menu and every scorecard link keep ?company=.
+    assert f'href="/teams?{query}"' in overview and f'?{query}">' in overview
+    assert team_page.status_code == 200 and f'href="/agents?{query}"' in team_page.text
     assert unknown.status_code == 404
