@@ -20,7 +20,7 @@ from fixfirst.model.text import clean_record
 from fixfirst.store import listing
 from fixfirst.store.listing import visible_ids
 from fixfirst.store.web_records import create_survey_token
-from fixfirst.web.context import ApiUser, Ctx
+from fixfirst.web.context import ApiUser, Ctx, known_company
 from fixfirst.web.record_intake import MAX_BATCH, RecordStatus
 from fixfirst.web.review import (
     ReviewError,
@@ -158,20 +158,11 @@ def get_conversation(conversation_id: str, ctx: Ctx, who: ApiUser) -> dict[str, 
         raise _not_found("conversation") from None
 
 
-def _company(ctx: Ctx, company: str | None) -> str | None:
-    """A company filter value: one of the stored companies (404 otherwise), or None for all."""
-    if not company:
-        return None
-    if company not in ctx.cache.companies():
-        raise _not_found("company")
-    return company
-
-
 @router.get("/agents", summary="Agent scorecards you may see")
 def get_agents(
     ctx: Ctx, who: ApiUser, limit: Limit = 100, offset: Offset = 0, company: Company = None
 ) -> dict[str, Any]:
-    cards = visible_agents(ctx.cache.insights(None, _company(ctx, company)), who)
+    cards = visible_agents(ctx.cache.insights(None, known_company(ctx, company)), who)
     page = cards[offset : offset + limit]
     return {"total": len(cards), "items": [c.model_dump(mode="json") for c in page]}
 
@@ -189,7 +180,7 @@ def get_agent(agent_id: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
 def get_teams(ctx: Ctx, who: ApiUser, company: Company = None) -> dict[str, Any]:
     if not who.can_see_aggregates:
         raise HTTPException(403, "agents see only their own scorecard")
-    cards = visible_teams(ctx.cache.insights(None, _company(ctx, company)), who)
+    cards = visible_teams(ctx.cache.insights(None, known_company(ctx, company)), who)
     return {"total": len(cards), "items": [c.model_dump(mode="json") for c in cards]}
 
 
@@ -205,7 +196,7 @@ def get_team(team: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
 
 def _aggregates(ctx: Ctx, who: ApiUser, team: str | None, company: str | None = None):  # noqa: ANN202 - Insights
     try:
-        return scoped_insights(ctx.cache, who, team, _company(ctx, company))
+        return scoped_insights(ctx.cache, who, team, known_company(ctx, company))
     except NotVisible:
         raise HTTPException(403 if who.is_agent else 404, "not available to you") from None
 

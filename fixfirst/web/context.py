@@ -44,6 +44,16 @@ def web_context(request: Request) -> WebContext:
 Ctx = Annotated[WebContext, Depends(web_context)]
 
 
+def known_company(ctx: WebContext, company: str | None) -> str | None:
+    """A company filter value (pages and API): a stored company, or None for all of them; any other
+    name is a 404, like every other unknown thing."""
+    if not company:
+        return None
+    if company not in ctx.cache.companies():
+        raise HTTPException(404, "company not found")
+    return company
+
+
 def request_session(request: Request) -> Session | None:
     ctx: WebContext = request.app.state.fixfirst
     return ctx.codec.loads(request.cookies.get(SESSION_COOKIE))

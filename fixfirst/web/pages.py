@@ -32,7 +32,7 @@ from fixfirst.store.web_records import (
 )
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
-from fixfirst.web.context import Ctx, PageUser, WebContext, client_address, request_session
+from fixfirst.web.context import Ctx, PageUser, WebContext, client_address, known_company, request_session
 from fixfirst.web.evidence_marks import finding_anchor, highlight_with_anchors
 from fixfirst.web.review import (
     CONFIRMED,
@@ -171,22 +171,13 @@ def logout(request: Request, ctx: Ctx, csrf_token: str = Form("")) -> Response:
 # -- pages ----------------------------------------------------------------------------------------
 
 
-def _company(ctx: WebContext, company: str | None) -> str | None:
-    """The company filter of an aggregate page: a stored company, or None for all of them."""
-    if not company:
-        return None
-    if company not in ctx.cache.companies():
-        raise _not_found("company")
-    return company
-
-
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> Response:
     if who.is_agent:
         if who.agent_id:
             return RedirectResponse(f"/agents/{quote(who.agent_id, safe='')}", status_code=303)
         raise _not_found("page")
-    company = _company(ctx, company)
+    company = known_company(ctx, company)
     insights = scoped_insights(ctx.cache, who, None, company)
     outcomes: dict[str, int] = {}
     for card in insights.teams:
@@ -210,7 +201,7 @@ def overview(request: Request, ctx: Ctx, who: PageUser, company: str | None = No
 def teams_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
     if not who.can_see_aggregates:
         raise _not_found("page")
-    company = _company(ctx, company)
+    company = known_company(ctx, company)
     insights = ctx.cache.insights(None, company)
     return render(request, ctx, who, "teams.html", teams=visible_teams(insights, who), plans=insights.team_coaching,
                   company=company, companies=ctx.cache.companies())
@@ -218,7 +209,7 @@ def teams_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = 
 
 @router.get("/teams/{team}", response_class=HTMLResponse)
 def team_page(team: str, request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
-    company = _company(ctx, company)
+    company = known_company(ctx, company)
     try:
         card = team_view(ctx.cache, who, team, company)
     except NotVisible:
@@ -231,7 +222,7 @@ def team_page(team: str, request: Request, ctx: Ctx, who: PageUser, company: str
 
 @router.get("/agents", response_class=HTMLResponse)
 def agents_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
-    company = _company(ctx, company)
+    company = known_company(ctx, company)
     return render(request, ctx, who, "agents.html", agents=visible_agents(ctx.cache.insights(None, company), who),
                   company=company, companies=ctx.cache.companies() if who.can_see_aggregates else [])
 
@@ -240,7 +231,7 @@ def agents_page(request: Request, ctx: Ctx, who: PageUser, company: str | None =
 def agent_page(
     agent_id: str, request: Request, ctx: Ctx, who: PageUser, company: str | None = None
 ) -> HTMLResponse:
-    company = _company(ctx, company)
+    company = known_company(ctx, company)
     try:
         card, plan = agent_view(ctx.cache, who, agent_id, company)
     except NotVisible:
@@ -522,7 +513,7 @@ def review_page(request: Request, ctx: Ctx, who: PageUser, saved: str | None = N
 def root_causes_page(
     request: Request, ctx: Ctx, who: PageUser, team: str | None = None, company: str | None = None
 ) -> HTMLResponse:
-    company = _company(ctx, company)
+    company = known_company(ctx, company)
     try:
         insights = scoped_insights(ctx.cache, who, team or None, company)
     except NotVisible:
@@ -535,7 +526,7 @@ def root_causes_page(
 def drivers_page(
     request: Request, ctx: Ctx, who: PageUser, team: str | None = None, company: str | None = None
 ) -> HTMLResponse:
-    company = _company(ctx, company)
+    company = known_company(ctx, company)
     try:
         insights = scoped_insights(ctx.cache, who, team or None, company)
     except NotVisible:
