@@ -128,7 +128,7 @@ def analyze_files(
     """
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
     items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
-    analysed = prepared(items, workers=workers, redact=redactor_for(redact, store) or False, analyze_options=options)
+    analysed = prepared(items, workers=workers, redactor=redactor_for(redact, store), analyze_options=options)
     return write_analysed(analysed, out=out, store=store, rejects_path=rejects_path, batch_size=batch_size,
                           on_result=on_result)
 
@@ -179,7 +179,7 @@ def analyze_stored(
     with _open_sink(out) as sink:
         writer = _ResultWriter(store=store, sink=sink, summary=summary, batch_size=batch_size,
                                store_conversations=False, on_result=on_result)
-        for conversation, result in prepared(conversations, workers=workers, redact=False, analyze_options=options):
+        for conversation, result in prepared(conversations, workers=workers, redactor=None, analyze_options=options):
             assert isinstance(conversation, Conversation) and result is not None
             writer.add(conversation, result)
         writer.flush()

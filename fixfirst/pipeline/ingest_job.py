@@ -66,7 +66,7 @@ def ingest_files(
     read = 0
     with RejectsWriter(rejects_path) as rejects:
         items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
-        for item, _ in prepared(items, workers=workers, redact=redactor_for(redact, store) or False):
+        for item, _ in prepared(items, workers=workers, redactor=redactor_for(redact, store)):
             if isinstance(item, Reject):
                 rejects.write(item)
                 if on_reject:

@@ -96,7 +96,7 @@ def analyze_with_ray(
     ray = _ray()
     files = [str(Path(p).resolve()) for p in expand_paths(list(paths))]
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(str(d) for d in lexicon_dirs)}
-    settings = WorkerSettings.of(redactor_for(redact, store) or False, analyze_options=options)
+    settings = WorkerSettings.of(redactor_for(redact, store), analyze_options=options)
     started_here = not ray.is_initialized()
     if started_here:
         if address:

@@ -63,8 +63,9 @@ class WorkerSettings:
     analyze_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, redact: bool | Redactor, *, analyze_options: dict[str, Any] | None = None) -> WorkerSettings:
-        redactor = redact if isinstance(redact, Redactor) else (Redactor() if redact else None)
+    def of(cls, redactor: Redactor | None, *, analyze_options: dict[str, Any] | None = None) -> WorkerSettings:
+        """From the job's redactor (``pipeline.redactor.redactor_for``: it holds the store's pseudonym
+        key), or None for no redaction."""
         return cls(
             redact=redactor is not None,
             keep_handles=tuple(sorted(redactor.keep_handles)) if redactor else (),
@@ -141,11 +142,12 @@ def prepared(
     items: Iterable[Conversation | Survey | Reject],
     *,
     workers: int,
-    redact: bool | Redactor,
+    redactor: Redactor | None,
     analyze_options: dict[str, Any] | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[tuple[Conversation | Survey | Reject, AnalysisResult | None]]:
-    """Redacted items (and their analysis when `analyze_options` is given), in input order."""
-    settings = WorkerSettings.of(redact, analyze_options=analyze_options)
+    """Items redacted by `redactor` (None: as they are), analysed when `analyze_options` is given,
+    in input order."""
+    settings = WorkerSettings.of(redactor, analyze_options=analyze_options)
     yield from ordered_map(prepare_chunk, items, workers=workers, settings=settings, chunk_size=chunk_size)
 

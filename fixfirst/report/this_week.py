@@ -16,6 +16,7 @@ from statistics import fmean
 
 from fixfirst.insight import Insights
 from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact
+from fixfirst.model import Outcome
 from fixfirst.report.report_model import ActionRow, WeekChangeRow
 
 #: A contact reason needs this many contacts before it is worth a manager's look.
@@ -93,7 +94,7 @@ def week_over_week(contacts: Sequence[Contact]) -> tuple[str, tuple[WeekChangeRo
     latest, previous = weeks[latest_week], weeks[previous_week]
 
     def rate(group: list[Contact], helpful: bool) -> float:
-        wanted = HELPFUL_OUTCOMES if helpful else {o for o in HELPFUL_OUTCOMES if o.value == "resolved"}
+        wanted = HELPFUL_OUTCOMES if helpful else {Outcome.RESOLVED}
         return sum(1 for c in group if c.outcome in wanted) / len(group)
 
     def score(group: list[Contact]) -> float | None:
