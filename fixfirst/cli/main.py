@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,19 +18,11 @@ from fixfirst.cli import exit_codes
 from fixfirst.cli.web_commands import register_web_commands
 from fixfirst.errors import ConfigError, FixFirstError, InputError, StoreError
 from fixfirst.ingest import Reject
-from fixfirst.pipeline import (
-    AnalyzeSummary,
-    IngestSummary,
-    ReportScope,
-    analyze_files,
-    analyze_stored,
-    build_report_model,
-    default_workers,
-    ingest_files,
-    run_demo,
-)
-from fixfirst.pipeline.ray_job import analyze_with_ray
+from fixfirst.pipeline.workers import default_workers
 from fixfirst.store import Store
+
+if TYPE_CHECKING:
+    from fixfirst.pipeline import AnalyzeSummary, IngestSummary
 
 app = typer.Typer(
     name="fixfirst",
@@ -174,6 +166,8 @@ def ingest(
 
     Exit codes: 0 all loaded, 3 some records rejected (listed in --rejects), 4 nothing could be read.
     """
+    from fixfirst.pipeline.ingest_job import ingest_files
+
     with _errors_as_exit_codes(), _progress() as progress, Store.open(db) as store:
         task = progress.add_task("ingesting", total=None)
         summary = ingest_files(
@@ -216,6 +210,9 @@ def analyze_command(
     With PATHS and no --db, nothing is stored: results go to --out. With --db, conversations and
     results are stored too. Without PATHS, the stored conversations are (re-)analyzed.
     """
+    from fixfirst.pipeline.analyze_job import analyze_files, analyze_stored
+    from fixfirst.pipeline.ray_job import analyze_with_ray
+
     with _errors_as_exit_codes(), _progress() as progress:
         task = progress.add_task("analyzing", total=None)
         options = {"out": out, "scorecard": scorecard, "lexicon_dirs": lexicon_dir or (),
@@ -269,6 +266,7 @@ def report(
     window_days: Annotated[float, typer.Option(help="Days within which repeat contacts join a case.")] = 7,
 ) -> None:
     """Write the self-contained HTML report (opens offline) or CSV/Parquet/JSON exports of its tables."""
+    from fixfirst.pipeline.report_job import ReportScope, build_report_model
     from fixfirst.report import export_tables, write_html
 
     with _errors_as_exit_codes():
@@ -292,6 +290,8 @@ def demo(
         Path("fixfirst-demo")),
 ) -> None:
     """Run the whole flow on the bundled demo data: ingest, analyze, store (SQLite), report. Offline."""
+    from fixfirst.pipeline.demo_job import run_demo
+
     with _errors_as_exit_codes(), _progress() as progress:
         task = progress.add_task("analyzing demo conversations", total=None)
         summary = run_demo(out, on_result=lambda _r: progress.advance(task))

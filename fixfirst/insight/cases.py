@@ -25,15 +25,14 @@ from fixfirst.insight.lexicon_files import default_contact_reasons, ignore_case
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.text_similarity import TfidfSpace, cosine
 from fixfirst.model import Behaviour, Case, Outcome, stable_id
+from fixfirst.model.frozen import FrozenModel
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_SIMILARITY_THRESHOLD = 0.2
 
 
-class CaseFacts(BaseModel):
+class CaseFacts(FrozenModel):
     """One case with what happened in it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     case: Case
     contacts: int = Field(ge=1)

@@ -29,7 +29,9 @@ from fixfirst.insight.contacts import Contact, as_naive_utc, ended_at
 from fixfirst.insight.deadlines import resolve_deadline
 from fixfirst.insight.lexicon_files import PromiseLanguage, default_promise_language, ignore_case
 from fixfirst.insight.quotes import Quote, quote
-from fixfirst.model import Conversation, Role, stable_id
+from fixfirst.insight.views import ConversationLike
+from fixfirst.model import Role, stable_id
+from fixfirst.model.frozen import FrozenModel
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
@@ -41,10 +43,8 @@ class PromiseStatus(StrEnum):
     UNDATED = "undated"
 
 
-class Promise(BaseModel):
+class Promise(FrozenModel):
     """One agent commitment, with its evidence and verdict."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     conversation_id: str
@@ -105,7 +105,7 @@ def _matches(patterns: Sequence[str], text: str) -> re.Match[str] | None:
 
 
 def extract_promises(
-    conversation: Conversation, *, language: PromiseLanguage | None = None
+    conversation: ConversationLike, *, language: PromiseLanguage | None = None
 ) -> list[tuple[Quote, datetime | None, datetime | None, str]]:
     """(evidence, made_at, deadline, deadline phrase) for each promise sentence in agent turns."""
     language = language or default_promise_language()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from fixfirst.insight.lexicon_files import ContactReasons, default_contact_reasons, ignore_case
-from fixfirst.model import Conversation
+from fixfirst.insight.views import ConversationLike
 
 OTHER = "other"
 
@@ -41,7 +41,7 @@ def classify_text(text: str, reasons: ContactReasons | None = None) -> str:
     return best
 
 
-def contact_reason(conversation: Conversation, reasons: ContactReasons | None = None) -> str:
+def contact_reason(conversation: ConversationLike, reasons: ContactReasons | None = None) -> str:
     """Classify on the first two customer turns: where the customer states why they came."""
     opening = " ".join(t.text for t in conversation.customer_turns()[:2])
     return classify_text(opening, reasons)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from fixfirst.insight.contact_reasons import contact_reason
-from fixfirst.model import AnalysisResult, Conversation, Finding, Outcome, Role
+from fixfirst.insight.views import ConversationLike, ConversationView, ResultView, SpanView
+from fixfirst.model import AnalysisResult, Conversation, Outcome, Role
 
 #: Outcomes that close the customer's question inside the contact.
 CLOSING_OUTCOMES = frozenset({Outcome.RESOLVED, Outcome.CLEAR_NO})
@@ -27,20 +28,20 @@ def as_naive_utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def started_at(conversation: Conversation) -> datetime | None:
+def started_at(conversation: ConversationLike) -> datetime | None:
     """When the contact began (naive UTC): `started_at`, else the first turn timestamp."""
     if conversation.started_at is not None:
         return as_naive_utc(conversation.started_at)
     return as_naive_utc(next((t.ts for t in conversation.turns if t.ts is not None), None))
 
 
-def ended_at(conversation: Conversation) -> datetime | None:
+def ended_at(conversation: ConversationLike) -> datetime | None:
     """The last timestamp seen in the contact (naive UTC; falls back to its start)."""
     stamps = [as_naive_utc(t.ts) for t in conversation.turns if t.ts is not None]
     return max(s for s in stamps if s is not None) if stamps else started_at(conversation)
 
 
-def agents_of(conversation: Conversation) -> tuple[str, ...]:
+def agents_of(conversation: ConversationLike) -> tuple[str, ...]:
     """Listed agents plus authors of agent turns, in first-seen order."""
     seen = dict.fromkeys(conversation.agent_ids)
     for turn in conversation.turns:
@@ -49,12 +50,13 @@ def agents_of(conversation: Conversation) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
-    """One conversation with its analysis result (None when the engine has not seen it)."""
+    """One conversation with its analysis result (None when the engine has not seen it), as compact
+    views (`fixfirst.insight.views`): a company's contacts are held together, so each must be small."""
 
-    conversation: Conversation
-    result: AnalysisResult | None
+    conversation: ConversationView
+    result: ResultView | None
     reason: str
     start: datetime | None
     agents: tuple[str, ...]
@@ -75,7 +77,7 @@ class Contact:
     def has(self, label: str) -> bool:
         return label in self.labels
 
-    def findings(self, label: str) -> list[Finding]:
+    def findings(self, label: str) -> list[SpanView]:
         return [] if self.result is None else [f for f in self.result.findings if f.label == label]
 
     def turn_author(self, turn: int) -> str | None:
@@ -83,25 +85,26 @@ class Contact:
         return turns[turn].author if 0 <= turn < len(turns) else None
 
 
+def contact_of(conversation: Conversation | ConversationView, result: AnalysisResult | ResultView | None) -> Contact:
+    """One contact: the conversation and its result reduced to views, with the facts insights need."""
+    view = ConversationView.of(conversation)
+    summary = None if result is None else ResultView.of(result)
+    return Contact(
+        conversation=view,
+        result=summary,
+        reason=contact_reason(view),
+        start=started_at(view),
+        agents=agents_of(view),
+        labels=frozenset(f.label for f in summary.findings) if summary else frozenset(),
+    )
+
+
 def build_contacts(
     conversations: Iterable[Conversation], results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult]
 ) -> list[Contact]:
     """Join conversations with results by id; keeps conversation order."""
     by_id = dict(results) if isinstance(results, Mapping) else {r.id: r for r in results}
-    contacts = []
-    for conversation in conversations:
-        result = by_id.get(conversation.id)
-        contacts.append(
-            Contact(
-                conversation=conversation,
-                result=result,
-                reason=contact_reason(conversation),
-                start=started_at(conversation),
-                agents=agents_of(conversation),
-                labels=frozenset(f.label for f in result.findings) if result else frozenset(),
-            )
-        )
-    return contacts
+    return [contact_of(conversation, by_id.get(conversation.id)) for conversation in conversations]
 
 
 def team_of_agents(contacts: Iterable[Contact]) -> dict[str, str | None]:

@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import Contact, as_naive_utc
 from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey
+from fixfirst.model.frozen import FrozenModel
 
 
-class SurveyLink(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class SurveyLink(FrozenModel):
 
     survey_id: str
     conversation_id: str

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from fixfirst.model import Conversation
+from fixfirst.insight.views import ConversationLike
+from fixfirst.model.frozen import FrozenModel
 
 
-class Quote(BaseModel):
+class Quote(FrozenModel):
     """Words from one turn of one conversation: [start, end) of that turn's canonical text."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     conversation_id: str
     turn: int = Field(ge=0)
@@ -26,7 +25,7 @@ class Quote(BaseModel):
         return self
 
 
-def quote(conversation: Conversation, turn: int, start: int, end: int) -> Quote | None:
+def quote(conversation: ConversationLike, turn: int, start: int, end: int) -> Quote | None:
     """Quote the span from the conversation itself (never trusting a copied text); None if out of range."""
     if not 0 <= turn < len(conversation.turns):
         return None

@@ -35,7 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact
 from fixfirst.insight.lexicon_files import RootCauseTerms, default_root_cause_terms, ignore_case
 from fixfirst.insight.quotes import Quote, quote
-from fixfirst.model import Behaviour, Conversation, Outcome, Role
+from fixfirst.insight.views import ConversationLike
+from fixfirst.model import Behaviour, Outcome, Role
 
 UNNAMED_POLICY = "(unnamed policy)"
 UNNAMED_SYSTEM = "(unnamed system)"
@@ -112,7 +113,7 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _named_terms(
-    conversation: Conversation, terms: Sequence[tuple[str, Sequence[str]]], generic: str | None
+    conversation: ConversationLike, terms: Sequence[tuple[str, Sequence[str]]], generic: str | None
 ) -> dict[str, Quote]:
     """First quote of each named term in the agent turns (first term listed wins per sentence)."""
     found: dict[str, Quote] = {}
@@ -143,14 +144,14 @@ def _named_terms(
     return found
 
 
-def named_policies(conversation: Conversation, terms: RootCauseTerms | None = None) -> dict[str, Quote]:
+def named_policies(conversation: ConversationLike, terms: RootCauseTerms | None = None) -> dict[str, Quote]:
     terms = terms or default_root_cause_terms()
     return _named_terms(
         conversation, [(t.name, t.patterns) for t in terms.policies], terms.generic_policy_pattern
     )
 
 
-def named_systems(conversation: Conversation, terms: RootCauseTerms | None = None) -> dict[str, Quote]:
+def named_systems(conversation: ConversationLike, terms: RootCauseTerms | None = None) -> dict[str, Quote]:
     terms = terms or default_root_cause_terms()
     return _named_terms(conversation, [(t.name, t.patterns) for t in terms.systems], None)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from fixfirst.model.frozen import FrozenModel
 
 
-class Case(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Case(FrozenModel):
 
     id: str
     customer_id: str

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fixfirst.insight import Insights
-from fixfirst.insight.contacts import Contact, build_contacts
+from fixfirst.insight.contacts import Contact, contact_of
 from fixfirst.insight.insights import insights_from_contacts
-from fixfirst.model import AnalysisResult, Conversation, Survey
+from fixfirst.model import Survey
 from fixfirst.report.from_insights import report_from_insights
 from fixfirst.report.report_model import ReportModel
 from fixfirst.store import Store
@@ -34,27 +34,22 @@ class ReportScope:
 @dataclass(frozen=True)
 class LoadedInsights:
     insights: Insights
-    conversations: list[Conversation]
-    results: dict[str, AnalysisResult]
     contacts: list[Contact]
 
 
 def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedInsights:
-    """Read the analysed conversations of `scope` (plus their surveys) and build insights once.
+    """Stream the company's conversations with their results into compact contacts, then insights.
 
     Cases may reach outside the period or team (a repeat contact to another team still
-    counts), so conversations are read for the company and filtered by `build_insights`.
+    counts), so every contact of the company is read and `insights_from_contacts` narrows.
+    Only the compact views are kept (`fixfirst.insight.views`), never the full models.
     """
-    conversations = [
-        c for c in store.iter_conversations() if scope.company is None or c.company == scope.company
-    ]
-    wanted = {c.id for c in conversations}
-    results = {r.id: r for r in store.iter_results() if r.id in wanted}
-    customers = {c.customer_id for c in conversations if c.customer_id}
+    contacts = [contact_of(conversation, result) for conversation, result in store.iter_analysed(company=scope.company)]
+    wanted = {c.id for c in contacts}
+    customers = {c.conversation.customer_id for c in contacts if c.conversation.customer_id}
     surveys: list[Survey] = [
         s for s in store.iter_surveys() if s.conversation_id in wanted or s.customer_id in customers
     ]
-    contacts = build_contacts(conversations, results)
     insights = insights_from_contacts(
         contacts,
         surveys,
@@ -62,16 +57,19 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
         period=(scope.start, scope.end) if scope.start or scope.end else None,
         team=scope.team,
     )
-    return LoadedInsights(insights, conversations, results, contacts)
+    return LoadedInsights(insights, contacts)
 
 
 def build_report_model(store: Store, scope: ReportScope = ReportScope(), *, title: str | None = None) -> ReportModel:
-    """The full report model for `scope`, ready for `write_html` or `export_tables`."""
+    """The full report model for `scope`, ready for `write_html` or `export_tables`.
+
+    The conversations shown in full (the drill-down) get their stored results read back, with the
+    explanations the compact contacts leave out.
+    """
     loaded = load_insights(store, scope)
     return report_from_insights(
         loaded.insights,
-        loaded.conversations,
-        loaded.results,
         contacts=loaded.contacts,
+        full_results=store.results_for,
         title=title or f"FixFirst report - {scope.describe()}",
     )

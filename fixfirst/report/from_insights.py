@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from statistics import fmean
 
@@ -19,6 +19,7 @@ from fixfirst.insight.coaching import TeamCoachingPlan
 from fixfirst.insight.commitments import CommitmentSummary, Promise, PromiseStatus, PromiseTally
 from fixfirst.insight.contacts import Contact, build_contacts
 from fixfirst.insight.customer_voice import CustomerVoice, VoiceGroup
+from fixfirst.insight.views import ConversationLike
 from fixfirst.model import AnalysisResult, Conversation
 from fixfirst.report.palette import outcome_name, outcome_rank
 from fixfirst.report.report_model import (
@@ -113,7 +114,7 @@ def _performer(card: Scorecard, scores: Sequence[float]) -> PerformerRow:
     )
 
 
-def _excerpt(quote: Quote | None, conversations: Mapping[str, Conversation]) -> Excerpt | None:
+def _excerpt(quote: Quote | None, conversations: Mapping[str, ConversationLike]) -> Excerpt | None:
     """The quote with its whole turn; falls back to the quoted words alone if the turn is gone."""
     if quote is None:
         return None
@@ -139,7 +140,7 @@ def _excerpt(quote: Quote | None, conversations: Mapping[str, Conversation]) -> 
     )
 
 
-def _coaching(plan: CoachingPlan, conversations: Mapping[str, Conversation]) -> CoachingPlanRow:
+def _coaching(plan: CoachingPlan, conversations: Mapping[str, ConversationLike]) -> CoachingPlanRow:
     items = []
     for item in plan.items:
         gap = f"{item.agent_rate:.0%} of your contacts vs {item.team_rate:.0%} in the team."
@@ -156,7 +157,7 @@ def _coaching(plan: CoachingPlan, conversations: Mapping[str, Conversation]) -> 
     return CoachingPlanRow(agent=plan.agent, team=plan.team, note=plan.note, items=tuple(items))
 
 
-def _team_coaching(plan: TeamCoachingPlan, conversations: Mapping[str, Conversation]) -> TeamCoachingPlanRow:
+def _team_coaching(plan: TeamCoachingPlan, conversations: Mapping[str, ConversationLike]) -> TeamCoachingPlanRow:
     items = []
     for item in plan.items:
         effect = "" if item.effect is None else f" Associated with {item.effect:+.2f} CSAT."
@@ -199,7 +200,7 @@ def _tally(tally: PromiseTally) -> PromiseTallyRow:
     return PromiseTallyRow(**tally.model_dump())
 
 
-def _promise(promise: Promise, conversations: Mapping[str, Conversation]) -> PromiseRow | None:
+def _promise(promise: Promise, conversations: Mapping[str, ConversationLike]) -> PromiseRow | None:
     words = _excerpt(promise.evidence, conversations)
     if words is None:
         return None
@@ -216,7 +217,7 @@ def _promise(promise: Promise, conversations: Mapping[str, Conversation]) -> Pro
 
 
 def _promise_examples(
-    commitments: CommitmentSummary, conversations: Mapping[str, Conversation], scope_ids: set[str]
+    commitments: CommitmentSummary, conversations: Mapping[str, ConversationLike], scope_ids: set[str]
 ) -> tuple[PromiseRow, ...]:
     """Broken promises first (they are what to act on), then kept ones so a reader sees both; time order."""
 
@@ -232,7 +233,7 @@ def _promise_examples(
     return (*broken, *kept)
 
 
-def _root_cause(cause: RootCause, conversations: Mapping[str, Conversation]) -> RootCauseRow:
+def _root_cause(cause: RootCause, conversations: Mapping[str, ConversationLike]) -> RootCauseRow:
     examples = tuple(x for q in cause.examples if (x := _excerpt(q, conversations)) is not None)
     return RootCauseRow(
         kind=cause.kind,
@@ -247,12 +248,13 @@ def _root_cause(cause: RootCause, conversations: Mapping[str, Conversation]) -> 
     )
 
 
-def _conversation_row(contact: Contact) -> ConversationRow:
+def _conversation_row(contact: Contact, full: AnalysisResult | None) -> ConversationRow:
+    """A conversation shown in full; `full` is its stored result (explanations), else the compact one."""
     conversation, result = contact.conversation, contact.result
     turns = tuple(TurnRow(role=t.role.value, author=t.author, text=t.text) for t in conversation.turns)
     findings = []
     if result is not None:
-        for f in result.findings:
+        for f in full.findings if full is not None else result.findings:
             if f.turn < len(turns) and f.end <= len(turns[f.turn].text):
                 findings.append(
                     FindingRow(
@@ -261,7 +263,7 @@ def _conversation_row(contact: Contact) -> ConversationRow:
                         start=f.start,
                         end=f.end,
                         confidence=f.confidence,
-                        explanation=f.explanation,
+                        explanation=getattr(f, "explanation", ""),
                     )
                 )
             else:
@@ -276,7 +278,7 @@ def _conversation_row(contact: Contact) -> ConversationRow:
         started_at=contact.start,
         outcome=result.outcome.label.value if result else NOT_ANALYSED,
         confidence=result.outcome.confidence if result else None,
-        outcome_explanation=result.outcome.explanation if result else "",
+        outcome_explanation=full.outcome.explanation if full is not None else "",
         score=contact.points,
         turns=turns,
         findings=tuple(findings),
@@ -297,22 +299,30 @@ def _quoted_ids(model_parts: Iterable[Excerpt | None]) -> list[str]:
 
 def report_from_insights(
     insights: Insights,
-    conversations: Iterable[Conversation],
-    results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult],
+    conversations: Iterable[Conversation] = (),
+    results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult] = (),
     *,
+    contacts: Sequence[Contact] | None = None,
+    full_results: Callable[[Sequence[str]], Mapping[str, AnalysisResult]] | None = None,
     title: str = "FixFirst report",
     generated_at: datetime | None = None,
     drill_down: int = DEFAULT_DRILL_DOWN,
-    contacts: Sequence[Contact] | None = None,
 ) -> ReportModel:
     """Build the report model from `build_insights()` output and the same conversations and results.
 
-    `drill_down` caps the lowest-scoring conversations added to those the report already quotes;
-    `contacts`, when the caller already joined them, saves joining conversations and results again.
+    Either pass the conversations and results, or the `contacts` already joined (the store's
+    streaming path) with `full_results`, which reads back the full results of the few
+    conversations shown in full. `drill_down` caps the lowest-scoring conversations added to
+    those the report already quotes.
     """
-    all_conversations = list(conversations)
-    by_id = {c.id: c for c in all_conversations}
-    joined = contacts if contacts is not None else build_contacts(all_conversations, results)
+    by_result = dict(results) if isinstance(results, Mapping) else {r.id: r for r in results}
+    joined = contacts if contacts is not None else build_contacts(conversations, by_result)
+    if full_results is None:
+
+        def full_results(ids: Sequence[str]) -> Mapping[str, AnalysisResult]:
+            return {i: by_result[i] for i in ids if i in by_result}
+
+    by_id = {c.id: c.conversation for c in joined}
     contacts = [c for c in joined if _in_scope(c, insights)]
     analysed = [c for c in contacts if c.result is not None]
 
@@ -374,6 +384,7 @@ def report_from_insights(
         (c for c in contacts if c.id in selected),
         key=lambda c: (c.points is None, c.points if c.points is not None else 0.0, c.id),
     )
+    shown = full_results([c.id for c in drill])
     note = (
         f"{len(drill)} of {len(contacts)} conversations: the {len(chosen)} quoted above and "
         f"the {len(extra)} lowest-scoring others, lowest score first."
@@ -426,6 +437,6 @@ def report_from_insights(
             )
             for r in insights.root_causes.reasons
         ),
-        conversations=tuple(_conversation_row(c) for c in drill),
+        conversations=tuple(_conversation_row(c, shown.get(c.id)) for c in drill),
         conversations_note=note,
     )

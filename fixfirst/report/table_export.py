@@ -16,13 +16,14 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from fixfirst.errors import FixFirstError
 from fixfirst.report.palette import outcome_rank
 from fixfirst.report.report_model import Excerpt, PerformerRow, ReportModel
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ExportFormat = Literal["csv", "parquet", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "parquet", "json")
@@ -134,6 +135,8 @@ def _quote_columns(prefix: str, x: Excerpt | None) -> dict[str, Any]:
 
 def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     """A frame with fixed columns (even when empty); integer columns with gaps use nullable Int64."""
+    import pandas as pd  # here, not at import: the HTML report and the dashboard never need pandas
+
     frame = pd.DataFrame.from_records(records, columns=columns)
     for column in frame.columns:
         quote_offset = column.startswith(_QUOTE_PREFIXES) and column.endswith(("_turn", "_start", "_end"))
@@ -365,10 +368,12 @@ def guard_formula(value: Any) -> Any:
 
 def _write(frame: pd.DataFrame, path: Path, fmt: ExportFormat, *, csv_formula_guard: bool) -> None:
     if fmt == "csv":
+        from pandas.api.types import is_string_dtype
+
         safe = frame.copy()
         if csv_formula_guard:
             for column in safe.columns:
-                if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+                if safe[column].dtype == object or is_string_dtype(safe[column]):
                     safe[column] = safe[column].map(guard_formula)
         safe.to_csv(path, index=False, encoding="utf-8")
     elif fmt == "parquet":

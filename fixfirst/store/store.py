@@ -415,6 +415,39 @@ class Store:
             batch_size,
         )
 
+    def iter_analysed(
+        self,
+        *,
+        company: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[tuple[Conversation, AnalysisResult | None]]:
+        """Stream conversations in id order, each with its analysis result (None when not analysed).
+
+        One page of conversations, then the results of exactly those ids, so a caller that reduces
+        each pair as it comes (the report's insights) never holds more than one page of models.
+        """
+        _check_batch_size(batch_size)
+        conditions = [] if company is None else [conversations_table.c.company == storable_text(company)]
+        after: str | None = None
+        while True:
+            page = self._conversations_page(*conditions, after=after, limit=batch_size)
+            if not page:
+                return
+            results = self.results_for([c.id for c in page])
+            for conversation in page:
+                yield conversation, results.get(conversation.id)
+            if len(page) < batch_size:
+                return
+            after = page[-1].id
+
+    def results_for(self, conversation_ids: Sequence[str]) -> dict[str, AnalysisResult]:
+        """The stored results of these conversations (those that have one), by conversation id."""
+        found: dict[str, AnalysisResult] = {}
+        for chunk in _chunks(list(conversation_ids), _IN_CHUNK):
+            for result in self._results_page(results_table.c.conversation_id.in_(chunk), limit=len(chunk)):
+                found[result.id] = result
+        return found
+
     def _conversations_page(
         self, *conditions: ColumnElement[bool], after: str | None = None, limit: int
     ) -> list[Conversation]:

@@ -4,10 +4,12 @@ ReportModel, checked against counts written out by hand."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from fixfirst.insight import build_insights
+from fixfirst.insight.views import ConversationView, ResultView
 from fixfirst.model import (
     AnalysisResult,
     Conversation,
@@ -21,8 +23,10 @@ from fixfirst.model import (
     Survey,
     Turn,
 )
+from fixfirst.pipeline import build_report_model, load_insights
 from fixfirst.report import ReportModel, render_html
 from fixfirst.report.from_insights import report_from_insights
+from fixfirst.store import Store
 
 from .html_probe import probe
 
@@ -70,8 +74,7 @@ def _result(conversation: Conversation, outcome: Outcome, label: str | None, poi
     )
 
 
-@pytest.fixture(scope="module")
-def built() -> tuple[ReportModel, list[Conversation]]:
+def _corpus() -> tuple[list[Conversation], list[AnalysisResult], list[Survey]]:
     conversations: list[Conversation] = []
     results: list[AnalysisResult] = []
     surveys: list[Survey] = []
@@ -93,6 +96,12 @@ def built() -> tuple[ReportModel, list[Conversation]]:
         conversations.append(c)
         results.append(_result(c, Outcome.RESOLVED, "ownership", 80))
     conversations.append(_conversation("u0", "ben", "Billing", SORRY, 3, "cust-u0"))  # never analysed
+    return conversations, results, surveys
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[ReportModel, list[Conversation]]:
+    conversations, results, surveys = _corpus()
     insights = build_insights(conversations, results, surveys, bootstrap=50, min_volume=5)
     model = report_from_insights(
         insights, conversations, results, title="Test report", generated_at=datetime(2025, 4, 1), drill_down=3
@@ -158,6 +167,24 @@ def test_drill_down_is_quoted_plus_lowest_scores_with_findings(
     b0 = model.conversation("b0")
     assert b0 is not None and b0.outcome == "unresolved" and b0.agent == "ben"
     assert [(f.label, f.turn, f.start, f.end) for f in b0.findings] == [("hollow_apology", 1, 0, len(SORRY))]
+
+
+def test_the_store_path_streams_compact_contacts_and_reads_back_what_it_shows(tmp_path: Path) -> None:
+    """`build_report_model` holds only compact views, yet gives the in-memory model, explanations included."""
+    conversations, results, surveys = _corpus()
+    with Store.open(f"sqlite:///{tmp_path / 'r.db'}") as store:
+        store.write_conversations(conversations)
+        store.write_results(results)
+        store.write_surveys(surveys)
+        loaded = load_insights(store)
+        assert all(isinstance(c.conversation, ConversationView) for c in loaded.contacts)
+        assert all(isinstance(c.result, ResultView | None) for c in loaded.contacts)
+        from_store = build_report_model(store)
+    in_memory = report_from_insights(build_insights(conversations, results, surveys), conversations, results)
+    assert from_store.overview == in_memory.overview
+    assert [c.model_dump() for c in from_store.conversations] == [c.model_dump() for c in in_memory.conversations]
+    b0 = from_store.conversation("b0")
+    assert b0 is not None and b0.outcome_explanation == "judged unresolved"
 
 
 def test_adapted_model_renders(built: tuple[ReportModel, list[Conversation]]) -> None:

@@ -130,3 +130,25 @@ def test_iter_surveys_by_conversation(store: Store) -> None:
     )
     assert [s.id for s in store.iter_surveys(batch_size=1)] == ["s-1", "s-2", "s-3"]
     assert [s.id for s in store.iter_surveys(conversation_id="a")] == ["s-2", "s-3"]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 500])
+def test_iter_analysed_pairs_each_conversation_with_its_result_page_by_page(filled: Store, batch_size: int) -> None:
+    pairs = [(c.id, r.id if r else None) for c, r in filled.iter_analysed(batch_size=batch_size)]
+    assert pairs == [("a", "a"), ("b", None), ("c", "c"), ("d", None), ("e", None)]
+    labelled = {c.id: {f.label for f in r.findings} for c, r in filled.iter_analysed() if r is not None}
+    assert labelled["c"] == {"hollow_apology", "ownership"}
+
+
+def test_iter_analysed_keeps_one_company(store: Store) -> None:
+    store.write_conversations(
+        [make_conversation("x1").model_copy(update={"company": "Acme"}), make_conversation("x2")]
+    )
+    assert [c.id for c, _ in store.iter_analysed(company="Acme")] == ["x1"]
+    assert [c.id for c, _ in store.iter_analysed()] == ["x1", "x2"]
+
+
+def test_results_for_reads_only_the_ids_asked(filled: Store) -> None:
+    found = filled.results_for(["c", "b", "nope"])
+    assert set(found) == {"c"} and found["c"].id == "c"
+    assert filled.results_for([]) == {}
