@@ -1,4 +1,5 @@
-"""Tables of the web dashboard: users, API tokens, reviews, disputes, survey tokens, settings.
+"""Tables of the web dashboard: users, API tokens, reviews, disputes, sampling rules and review
+assignments, survey tokens, settings.
 
 Why here and on the store's ``Base``: one metadata means one migration history and one schema
 check (the store test that compares migrations with the models sees these tables too). Reviews
@@ -15,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fixfirst.store.column_types import StorableString, StorableText, UTCDateTime
@@ -120,6 +121,42 @@ class WebNotificationRow(Base):
     __table_args__ = (Index("ix_web_notifications_username", "username"),)
 
 
+class WebSamplingRuleRow(Base):
+    """A QA lead's sampling rule: which conversations of a week go to reviewers (`fixfirst.web.sampling`)."""
+
+    __tablename__ = "web_sampling_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(StorableText())
+    kind: Mapped[str] = mapped_column(StorableString(40))
+    per_agent: Mapped[int | None] = mapped_column(Integer)
+    team: Mapped[str | None] = mapped_column(StorableText())
+    created_by: Mapped[str] = mapped_column(StorableText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebAssignmentRow(Base):
+    """One conversation assigned to one reviewer (by a rule's draw or by hand); done once that reviewer
+    has reviewed it after `assigned_at`."""
+
+    __tablename__ = "web_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        StorableString(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    reviewer: Mapped[str] = mapped_column(StorableText())
+    rule_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("web_sampling_rules.id", ondelete="SET NULL"))
+    period_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assigned_by: Mapped[str] = mapped_column(StorableText())
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "reviewer", name="uq_web_assignments_conversation_id_reviewer"),
+        Index("ix_web_assignments_reviewer", "reviewer"),
+    )
+
+
 class WebSurveyTokenRow(Base):
     """A survey link: the SHA-256 of a random token, mapped to the conversation it asks about."""
 
@@ -146,5 +183,7 @@ web_reviews_table = WebReviewRow.__table__
 web_disputes_table = WebDisputeRow.__table__
 web_dispute_messages_table = WebDisputeMessageRow.__table__
 web_notifications_table = WebNotificationRow.__table__
+web_sampling_rules_table = WebSamplingRuleRow.__table__
+web_assignments_table = WebAssignmentRow.__table__
 web_survey_tokens_table = WebSurveyTokenRow.__table__
 web_settings_table = WebSettingRow.__table__

@@ -19,6 +19,7 @@ from fixfirst.model import Behaviour, Outcome, Survey
 from fixfirst.model.text import clean_record
 from fixfirst.store import listing
 from fixfirst.store.listing import visible_ids
+from fixfirst.store.review_assignments import review_queue_of
 from fixfirst.store.web_records import create_survey_token
 from fixfirst.web.context import ApiUser, Ctx, known_company
 from fixfirst.web.record_intake import MAX_BATCH, RecordStatus
@@ -295,6 +296,14 @@ def get_review_queue(ctx: Ctx, who: ApiUser, limit: Limit = 50, offset: Offset =
         raise HTTPException(403, "your role may not review")
     total, page = review_queue_for(ctx.store, who, limit=limit, offset=offset)
     return {**_total(total), "items": [asdict(e) for e in page]}
+
+
+@router.get("/my-queue", summary="Conversations assigned to me for review (open first)")
+def get_my_queue(ctx: Ctx, who: ApiUser) -> dict[str, Any]:
+    if not who.can_review:
+        raise HTTPException(403, "your role may not review")
+    items = review_queue_of(ctx.store, who.username, include_done=True)
+    return {"open": sum(1 for i in items if not i.done), "items": [asdict(i) for i in items]}
 
 
 @router.get("/agreement", summary="Machine-vs-reviewer agreement (Cohen's kappa per label)")

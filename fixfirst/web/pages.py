@@ -94,7 +94,7 @@ def render(
     return response
 
 
-def _check_csrf(request: Request, token: str) -> None:
+def check_csrf(request: Request, token: str) -> None:
     if not csrf_ok(request_session(request), token):
         raise HTTPException(403, "the form expired or did not come from this site; reload the page and try again")
 
@@ -127,7 +127,7 @@ def login(
     csrf_token: str = Form(""),
     next: str = Form("/"),  # noqa: A002
 ) -> Response:
-    _check_csrf(request, csrf_token)
+    check_csrf(request, csrf_token)
     # Guessing is limited before the password is checked: per account from one address, and (more
     # loosely, for offices behind one address) per address across accounts.
     where = client_address(request)
@@ -157,7 +157,7 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, ctx: Ctx, csrf_token: str = Form("")) -> Response:
-    _check_csrf(request, csrf_token)
+    check_csrf(request, csrf_token)
     session = request_session(request)
     if session is not None and session.user_id is not None:
         # Server side: a copy of the cookie replayed after logout is refused (and so are the
@@ -380,7 +380,7 @@ def blind_review_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
 @router.post("/conversations/{conversation_id}/review")
 async def review_submit(conversation_id: str, request: Request, ctx: Ctx, who: PageUser) -> Response:
     form = await request.form()
-    _check_csrf(request, str(form.get("csrf_token", "")))
+    check_csrf(request, str(form.get("csrf_token", "")))
     if not who.can_review:
         raise HTTPException(403, "your role may not review")
     conversation = ctx.store.get_conversation(conversation_id)
@@ -423,7 +423,7 @@ def dispute_submit(
     comment: str = Form(min_length=1, max_length=5000),
     csrf_token: str = Form(""),
 ) -> Response:
-    _check_csrf(request, csrf_token)
+    check_csrf(request, csrf_token)
     conversation = ctx.store.get_conversation(conversation_id)
     if conversation is None or not who.can_see(conversation):
         raise _not_found("conversation")
@@ -457,7 +457,7 @@ def dispute_reply(
     text: str = Form(min_length=1, max_length=5000),
     csrf_token: str = Form(""),
 ) -> Response:
-    _check_csrf(request, csrf_token)
+    check_csrf(request, csrf_token)
     dispute = _visible_dispute(ctx, who, dispute_id)
     if dispute.status != DISPUTE_OPEN or not (who.can_review or who.username == dispute.author):
         raise HTTPException(403, "only the agent and reviewers can reply to an open dispute")
@@ -477,7 +477,7 @@ def dispute_decide(
 ) -> Response:
     """Uphold or overturn a dispute: a reviewer or manager who is neither its author nor the reviewer of
     the disputed item; the agent gets a notification."""
-    _check_csrf(request, csrf_token)
+    check_csrf(request, csrf_token)
     if not who.can_review:
         raise HTTPException(403, "your role may not decide disputes")
     dispute = _visible_dispute(ctx, who, dispute_id)

@@ -23,6 +23,8 @@ EXPECTED_TABLES = {
     "web_dispute_messages", "web_notifications",
     # who worked each conversation (migration 0003)
     "conversation_agents",
+    # sampling rules and review assignments (migration 0006)
+    "web_sampling_rules", "web_assignments",
 }
 EXPECTED_INDEXES = {
     "conversations": {

@@ -78,3 +78,52 @@ def test_dispute_blind_review_decision_and_notification(browser: Any, qa_live: s
     for tab in (agent, reviewer, manager):
         tab.assert_clean()
         tab.close()
+
+
+@pytest.fixture(scope="module")
+def sampling_live(web_db: WebDb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    copy = web_db.copy_to(tmp_path_factory.mktemp("sampling-live"))
+    with serving(create_app(copy.url)) as base:
+        yield base
+
+
+def test_sampling_rule_draw_my_queue_and_blind_review(browser: Any, sampling_live: str) -> None:
+    """A QA lead adds a rule and draws a week for a reviewer; the reviewer is notified, works "my queue"
+    (agent, team, channel, date shown) through a blind review, and the item shows done."""
+    lead = _as(browser, sampling_live, "admin")
+    lead.goto("/sampling")
+    rule_form = lead.page.locator("form.rule-form")
+    rule_form.locator("input[name=name]").fill("One per agent")
+    rule_form.locator("select[name=kind]").select_option("random_per_agent")
+    rule_form.locator("input[name=per_agent]").fill("1")
+    rule_form.locator("button[type=submit]").click()
+    lead.page.wait_for_load_state("load")
+    assert lead.page.locator("table.rules tr", has_text="One per agent").count() == 1
+    draw_form = lead.page.locator("form.draw-form")
+    draw_form.locator("input[name=week]").fill("2025-03-03")
+    draw_form.locator("input[name=reviewer][value=orders_lead]").check()
+    draw_form.locator("button[type=submit]").click()
+    lead.page.wait_for_url(re.compile(r"drawn="))
+    assert "2 to orders_lead" in lead.page.locator("#draw-result").inner_text()  # her team's two agents
+
+    reviewer = _as(browser, sampling_live, "orders_lead")
+    reviewer.goto("/notifications")
+    reviewer.page.click("text=2 conversations assigned to you for review by admin (rule: One per agent).")
+    reviewer.page.wait_for_url(re.compile(r"/my-queue$"))
+    rows = reviewer.page.locator("table.my-queue tbody tr.open")
+    assert rows.count() == 2
+    first = rows.first.inner_text()
+    assert "Orders & Delivery" in first and "2025-03-0" in first and "One per agent" in first
+    rows.first.locator("a.blind-review").click()
+    reviewer.page.wait_for_url(re.compile(r"/review$"))
+    assert reviewer.page.locator("#machine-outcome").count() == 0  # blind
+    reviewer.page.check("input[name=outcome][value=resolved]")
+    reviewer.page.click("text=Submit and compare")
+    reviewer.page.wait_for_url(re.compile(r"compared=1"))
+    reviewer.page.click("nav >> text=My queue")
+    reviewer.page.wait_for_url(re.compile(r"/my-queue$"))
+    assert reviewer.page.locator("table.my-queue tbody tr.open").count() == 1
+    assert reviewer.page.locator("table.my-queue tbody tr.done .status").inner_text() == "done"
+    for tab in (lead, reviewer):
+        tab.assert_clean()
+        tab.close()
