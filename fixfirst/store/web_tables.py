@@ -1,5 +1,5 @@
 """Tables of the web dashboard: users, API tokens, reviews, disputes, sampling rules and review
-assignments, survey tokens, settings.
+assignments, calibration sessions, survey tokens, settings.
 
 Why here and on the store's ``Base``: one metadata means one migration history and one schema
 check (the store test that compares migrations with the models sees these tables too). Reviews
@@ -157,6 +157,53 @@ class WebAssignmentRow(Base):
     )
 
 
+class WebCalibrationSessionRow(Base):
+    """A calibration session: several reviewers score the same conversations blind, then compare."""
+
+    __tablename__ = "web_calibration_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(StorableText())
+    created_by: Mapped[str] = mapped_column(StorableText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebCalibrationMemberRow(Base):
+    """Who and what a session covers: one row per (session, conversation) or (session, reviewer)."""
+
+    __tablename__ = "web_calibration_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(Integer, ForeignKey("web_calibration_sessions.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str | None] = mapped_column(
+        StorableString(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    reviewer: Mapped[str | None] = mapped_column(StorableText())
+
+    __table_args__ = (Index("ix_web_calibration_members_session_id", "session_id"),)
+
+
+class WebCalibrationScoreRow(Base):
+    """One reviewer's blind score of one conversation in a session (kept apart from production reviews,
+    so calibrating never changes a conversation's review or the machine-vs-reviewer agreement)."""
+
+    __tablename__ = "web_calibration_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(Integer, ForeignKey("web_calibration_sessions.id", ondelete="CASCADE"))
+    conversation_id: Mapped[str] = mapped_column(
+        StorableString(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    reviewer: Mapped[str] = mapped_column(StorableText())
+    outcome: Mapped[str] = mapped_column(StorableString(40))
+    labels: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "conversation_id", "reviewer", name="uq_web_calibration_scores_one_each"),
+    )
+
+
 class WebSurveyTokenRow(Base):
     """A survey link: the SHA-256 of a random token, mapped to the conversation it asks about."""
 
@@ -185,5 +232,8 @@ web_dispute_messages_table = WebDisputeMessageRow.__table__
 web_notifications_table = WebNotificationRow.__table__
 web_sampling_rules_table = WebSamplingRuleRow.__table__
 web_assignments_table = WebAssignmentRow.__table__
+web_calibration_sessions_table = WebCalibrationSessionRow.__table__
+web_calibration_members_table = WebCalibrationMemberRow.__table__
+web_calibration_scores_table = WebCalibrationScoreRow.__table__
 web_survey_tokens_table = WebSurveyTokenRow.__table__
 web_settings_table = WebSettingRow.__table__

@@ -23,8 +23,9 @@ EXPECTED_TABLES = {
     "web_dispute_messages", "web_notifications",
     # who worked each conversation (migration 0003)
     "conversation_agents",
-    # sampling rules and review assignments (migration 0006)
-    "web_sampling_rules", "web_assignments",
+    # sampling rules, review assignments and calibration sessions (migration 0006)
+    "web_sampling_rules", "web_assignments", "web_calibration_sessions", "web_calibration_members",
+    "web_calibration_scores",
 }
 EXPECTED_INDEXES = {
     "conversations": {

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from fixfirst.store import Store
 from fixfirst.web.app import create_app
+from fixfirst.web.auth import create_user
 
 from .live_server import serving
 from .test_browser import Tab
-from .web_fixtures import WebDb
+from .web_fixtures import PASSWORD, WebDb
 
 pytestmark = pytest.mark.browser
 
@@ -125,5 +127,58 @@ def test_sampling_rule_draw_my_queue_and_blind_review(browser: Any, sampling_liv
     assert reviewer.page.locator("table.my-queue tbody tr.open").count() == 1
     assert reviewer.page.locator("table.my-queue tbody tr.done .status").inner_text() == "done"
     for tab in (lead, reviewer):
+        tab.assert_clean()
+        tab.close()
+
+
+@pytest.fixture(scope="module")
+def calibration_live(web_db: WebDb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    copy = web_db.copy_to(tmp_path_factory.mktemp("calibration-live"))
+    with Store.open(copy.url) as store:
+        create_user(store, "tara", PASSWORD, "manager")
+    with serving(create_app(copy.url)) as base:
+        yield base
+
+
+def test_calibration_session_with_three_reviewers(browser: Any, calibration_live: str) -> None:
+    """A lead starts a session on two conversations for three reviewers; each scores blind from the
+    invitation; the last one to finish sees alpha per item and the side-by-side view."""
+    conversations = ["BW-CL-00083", "BW-EM-00429"]
+    lead = _as(browser, calibration_live, "admin")
+    lead.goto("/calibration")
+    form = lead.page.locator("form.calibration-form")
+    form.locator("input[name=name]").fill("Week 10 calibration")
+    form.locator("textarea[name=conversations]").fill("\n".join(conversations))
+    for name in ("admin", "orders_lead", "tara"):
+        form.locator(f"input[name=reviewer][value={name}]").check()
+    form.locator("button[type=submit]").click()
+    lead.page.wait_for_url(re.compile(r"/calibration/\d+$"))
+
+    answers = {"admin": "owned_followup", "orders_lead": "owned_followup", "tara": "resolved"}
+    tabs = [lead]
+    for name, outcome in answers.items():
+        tab = lead if name == "admin" else _as(browser, calibration_live, name)
+        if tab is not lead:
+            tabs.append(tab)
+            tab.goto("/notifications")
+            tab.page.click("text=invited you to the calibration session 'Week 10 calibration'")
+            tab.page.wait_for_url(re.compile(r"/calibration/\d+$"))
+        for _ in conversations:
+            assert tab.page.locator("#results-hidden").count() == (0 if name == "admin" else 1)
+            tab.page.locator("ul.calibration-todo a.score-blind").first.click()
+            tab.page.wait_for_url(re.compile(r"/score/"))
+            assert tab.page.locator("#machine-outcome").count() == 0
+            tab.page.check(f"input[name=outcome][value={outcome}]")
+            tab.page.click("text=Submit score")
+            tab.page.wait_for_url(re.compile(r"/calibration/\d+$"))
+    last = tabs[-1]
+    assert last.page.locator("#results-hidden").count() == 0
+    outcome_row = last.page.locator("table.calibration-agreement tr[data-item=outcome]")
+    assert outcome_row.locator("td.alpha").inner_text() not in ("undefined", "-")
+    assert outcome_row.locator("td").nth(3).inner_text() == "2"  # n
+    system_gap = last.page.locator("table.calibration-agreement tr[data-item=system_gap] td.alpha")
+    assert system_gap.inner_text() == "undefined"
+    assert last.page.locator("table.side-by-side tr[data-reviewer=tara] td.differs").count() == 2
+    for tab in tabs:
         tab.assert_clean()
         tab.close()
