@@ -1,5 +1,5 @@
 """Tables of the web dashboard: users, API tokens, reviews, disputes, sampling rules and review
-assignments, calibration sessions, survey tokens, settings.
+assignments, calibration and coaching sessions, survey tokens, settings.
 
 Why here and on the store's ``Base``: one metadata means one migration history and one schema
 check (the store test that compares migrations with the models sees these tables too). Reviews
@@ -204,6 +204,26 @@ class WebCalibrationScoreRow(Base):
     )
 
 
+class WebCoachingSessionRow(Base):
+    """A coaching session on one habit of one agent: planned, held, acknowledged by the agent; its
+    follow-up (the habit's rate in the weeks after) is computed from the findings, not stored."""
+
+    __tablename__ = "web_coaching_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent_id: Mapped[str] = mapped_column(StorableText())
+    habit: Mapped[str] = mapped_column(StorableString(60))
+    direction: Mapped[str] = mapped_column(StorableString(10))
+    planned_for: Mapped[datetime] = mapped_column(UTCDateTime())
+    planned_by: Mapped[str] = mapped_column(StorableText())
+    note: Mapped[str | None] = mapped_column(StorableText())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_web_coaching_sessions_agent_id", "agent_id"),)
+
+
 class WebSurveyTokenRow(Base):
     """A survey link: the SHA-256 of a random token, mapped to the conversation it asks about."""
 
@@ -235,5 +255,6 @@ web_assignments_table = WebAssignmentRow.__table__
 web_calibration_sessions_table = WebCalibrationSessionRow.__table__
 web_calibration_members_table = WebCalibrationMemberRow.__table__
 web_calibration_scores_table = WebCalibrationScoreRow.__table__
+web_coaching_sessions_table = WebCoachingSessionRow.__table__
 web_survey_tokens_table = WebSurveyTokenRow.__table__
 web_settings_table = WebSettingRow.__table__

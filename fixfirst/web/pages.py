@@ -6,6 +6,7 @@ through autoescaping or ``fixfirst.report.highlight`` (which escapes every segme
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fixfirst.model import Behaviour, Outcome
 from fixfirst.report.highlight import label_tone
 from fixfirst.report.report_model import FindingRow
+from fixfirst.store.coaching_sessions import follow_up, list_coaching_sessions
 from fixfirst.store.web_records import (
     DISPUTE_OPEN,
     DisputeError,
@@ -237,8 +239,9 @@ def agent_page(
     except NotVisible:
         raise _not_found("agent") from None
     total, recent = list_conversations(ctx.store, who, ConversationFilter(agent=agent_id), limit=20, offset=0)
+    sessions = [(s, follow_up(ctx.store, s)) for s in list_coaching_sessions(ctx.store, agent_id)]
     return render(request, ctx, who, "agent.html", card=card, plan=plan, recent=recent, total=total,
-                  company=company)
+                  company=company, sessions=sessions, today=datetime.now(UTC).date().isoformat())
 
 
 @router.get("/conversations", response_class=HTMLResponse)

@@ -25,7 +25,7 @@ EXPECTED_TABLES = {
     "conversation_agents",
     # sampling rules, review assignments and calibration sessions (migration 0006)
     "web_sampling_rules", "web_assignments", "web_calibration_sessions", "web_calibration_members",
-    "web_calibration_scores",
+    "web_calibration_scores", "web_coaching_sessions",
 }
 EXPECTED_INDEXES = {
     "conversations": {

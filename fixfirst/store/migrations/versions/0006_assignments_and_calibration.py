@@ -1,4 +1,4 @@
-"""Sampling rules, review assignments ("my queue") and calibration sessions.
+"""Sampling rules, review assignments ("my queue"), calibration and coaching sessions.
 
 Revision ID: 0006
 Revises: 0005
@@ -10,7 +10,8 @@ conversation and reviewer (unique: drawing twice never assigns twice), deleted w
 conversation; the rule is kept as NULL when a rule is deleted. A calibration session lists its
 conversations and reviewers (``web_calibration_members``) and keeps each reviewer's blind score
 apart from production reviews (``web_calibration_scores``, one per session, conversation and
-reviewer).
+reviewer). ``web_coaching_sessions`` records a coaching session on one agent's habit (planned,
+held, acknowledged by the agent).
 """
 
 from __future__ import annotations
@@ -110,8 +111,26 @@ def upgrade() -> None:
         ),
     )
 
+    op.create_table(
+        "web_coaching_sessions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("agent_id", sa.Text(), nullable=False),
+        sa.Column("habit", sa.String(60), nullable=False),
+        sa.Column("direction", sa.String(10), nullable=False),
+        sa.Column("planned_for", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("planned_by", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("held_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_web_coaching_sessions"),
+    )
+    op.create_index("ix_web_coaching_sessions_agent_id", "web_coaching_sessions", ["agent_id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_web_coaching_sessions_agent_id", table_name="web_coaching_sessions")
+    op.drop_table("web_coaching_sessions")
     op.drop_table("web_calibration_scores")
     op.drop_index("ix_web_calibration_members_session_id", table_name="web_calibration_members")
     op.drop_table("web_calibration_members")
