@@ -182,3 +182,35 @@ def test_calibration_session_with_three_reviewers(browser: Any, calibration_live
     for tab in tabs:
         tab.assert_clean()
         tab.close()
+
+
+def test_coaching_session_planned_held_and_acknowledged(browser: Any, sampling_live: str) -> None:
+    """A lead plans a session from the agent's coaching plan and marks it held; the agent acknowledges it
+    from the notification; the lead sees it acknowledged with the before/after rates."""
+    lead = _as(browser, sampling_live, "admin")
+    lead.goto("/agents/alex.rowe")
+    plan = lead.page.locator("form.plan-session").first
+    plan.locator("input[name=planned_for]").fill("2025-03-06")
+    plan.locator("input[name=note]").fill("two calls together")
+    plan.locator("button[type=submit]").click()
+    lead.page.wait_for_url(re.compile(r"#coaching-sessions$"))
+    row = lead.page.locator("table.coaching-sessions tbody tr").first
+    assert row.locator(".status").inner_text() == "planned"
+    row.locator("form.mark-held button").click()
+    lead.page.wait_for_load_state("load")
+
+    agent = _as(browser, sampling_live, "alex")
+    agent.goto("/notifications")
+    agent.page.click("text=admin planned a coaching session with you")
+    agent.page.wait_for_url(re.compile(r"/agents/alex.rowe"))
+    agent.page.locator("table.coaching-sessions form.acknowledge button").click()
+    agent.page.wait_for_load_state("load")
+    assert agent.page.locator("table.coaching-sessions .status").first.inner_text().startswith("acknowledged")
+
+    lead.goto("/agents/alex.rowe")
+    row = lead.page.locator("table.coaching-sessions tbody tr").first
+    assert row.locator(".status").inner_text() == "acknowledged (2025-03-06)"
+    assert re.search(r"\(n=\d+\) → .*\(n=\d+\)", row.locator(".follow-up").inner_text())
+    for tab in (lead, agent):
+        tab.assert_clean()
+        tab.close()
