@@ -39,6 +39,11 @@ DENIED: list[tuple[str, str, str]] = [
     ("/agents/{agent_id}", "orders_lead", "/agents/sam.okafor"),
     ("/teams/{team}", "alex", "/teams/Orders%20%26%20Delivery"),
     ("/teams/{team}", "orders_lead", "/teams/Technical%20Support"),
+    # calibration sessions: only their lead, reviewers and admins (tests/web/test_calibration.py makes real ones)
+    ("/calibration/{session_id}", "alex", "/calibration/1"),
+    ("/calibration/{session_id}", "orders_lead", "/calibration/1"),
+    ("/calibration/{session_id}/score/{conversation_id}", "alex", f"/calibration/1/score/{ALEX_OWN}"),
+    ("/calibration/{session_id}/score/{conversation_id}", "orders_lead", f"/calibration/1/score/{TECH_CONVERSATION}"),
 ]
 
 #: The same routes for something the user MAY see: proves the denial is about scope, not a broken route.
@@ -76,6 +81,14 @@ LISTS: list[tuple[str, str, str, str]] = [
     ("/api/review-queue", "alex", "/api/review-queue", "denied"),
     ("/api/review-queue", "orders_lead", "/api/review-queue?limit=500", "scoped"),
     ("/api/agreement", "alex", "/api/agreement", "denied"),
+    ("/api/my-queue", "alex", "/api/my-queue", "denied"),
+    ("/api/my-queue", "orders_lead", "/api/my-queue", "scoped"),
+    ("/sampling", "alex", "/sampling", "denied"),
+    ("/sampling", "orders_lead", "/sampling", "scoped"),
+    ("/my-queue", "alex", "/my-queue", "denied"),
+    ("/my-queue", "orders_lead", "/my-queue", "scoped"),
+    ("/calibration", "alex", "/calibration", "denied"),
+    ("/calibration", "orders_lead", "/calibration", "scoped"),
     ("/", "alex", "/", "scoped"),
     ("/", "orders_lead", "/", "scoped"),
     ("/teams", "alex", "/teams", "denied"),
