@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, literal, select
 from sqlalchemy.engine import Connection
 
 from fixfirst.store.column_types import to_utc
+from fixfirst.store.search import matches, search_words
 from fixfirst.store.store import Store
 from fixfirst.store.tables import (
     conversation_agents_table,
@@ -72,6 +73,8 @@ class ListFilter:
     label: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    channel: str | None = None
+    text: str | None = None  # full-text search over the turns (fixfirst.store.search)
 
 
 def _has_agent(agent: str) -> ColumnElement[bool]:
@@ -79,8 +82,12 @@ def _has_agent(agent: str) -> ColumnElement[bool]:
     return _c.id.in_(select(_a.conversation_id).where(_a.agent_id == agent))
 
 
-def _conditions(f: ListFilter) -> list[ColumnElement[bool]]:
+def _conditions(f: ListFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if f.channel is not None:
+        conditions.append(_c.channel == f.channel)
+    if f.text and search_words(f.text):  # only punctuation or spaces: no search
+        conditions.append(matches(f.text, dialect))
     if f.team is not None:
         conditions.append(_c.team == f.team)
     if f.agent is not None:
@@ -126,7 +133,7 @@ def list_conversation_page(
 ) -> tuple[int, list[dict[str, Any]]]:
     """(total matching, capped at COUNT_CAP + 1, and one page of summaries), newest first (no start time
     last, then id descending)."""
-    where = [visible.condition(), *_conditions(f)]
+    where = [visible.condition(), *_conditions(f, store.engine.dialect.name)]
     joined = conversations_table.outerjoin(results_table, _r.conversation_id == _c.id)
     page = (
         select(_c.id, _c.channel, _c.team, _c.started_at, _r.outcome, _r.outcome_confidence, _r.points)

@@ -138,6 +138,8 @@ def get_conversations(
     label: Behaviour | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    channel: Annotated[str | None, Query(max_length=50)] = None,
+    q: Annotated[str | None, Query(max_length=500, description="words that must all appear in one turn")] = None,
 ) -> dict[str, Any]:
     filters = ConversationFilter(
         team=team,
@@ -146,6 +148,8 @@ def get_conversations(
         label=label.value if label else None,
         since=since,
         until=until,
+        channel=channel or None,
+        text=q or None,
     )
     total, items = list_conversations(ctx.store, who, filters, limit=limit, offset=offset)
     return {**_total(total), "limit": limit, "offset": offset, "items": items}

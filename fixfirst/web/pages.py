@@ -6,7 +6,7 @@ through autoescaping or ``fixfirst.report.highlight`` (which escapes every segme
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -244,6 +244,14 @@ def agent_page(
                   company=company, sessions=sessions, today=datetime.now(UTC).date().isoformat())
 
 
+def _day_or_none(value: str | None) -> datetime | None:
+    """A YYYY-MM-DD filter field as midnight UTC; anything else means no filter."""
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC) if value else None
+    except ValueError:
+        return None
+
+
 @router.get("/conversations", response_class=HTMLResponse)
 def conversations_page(
     request: Request,
@@ -253,6 +261,10 @@ def conversations_page(
     agent: str | None = None,
     outcome: str | None = None,
     label: str | None = None,
+    channel: str | None = None,
+    q: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
     page: int = 1,
 ) -> HTMLResponse:
     page = max(1, min(page, 100_000))
@@ -261,6 +273,10 @@ def conversations_page(
         agent=agent or None,
         outcome=outcome if outcome in {o.value for o in Outcome} else None,
         label=label if label in {b.value for b in Behaviour} else None,
+        channel=(channel or None) and channel[:50],
+        text=(q or None) and q[:500],
+        since=_day_or_none(since),
+        until=(day + timedelta(days=1)) if (day := _day_or_none(until)) else None,  # "to" includes the day
     )
     total, items = list_conversations(ctx.store, who, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
@@ -273,6 +289,8 @@ def conversations_page(
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         filters=filters,
+        since=since or "",
+        until=until or "",
         outcomes=[o.value for o in Outcome],
         labels=[b.value for b in Behaviour],
     )

@@ -1,0 +1,46 @@
+"""Issue 12: transcript search and channel/date filters on the conversation list (page and API), always
+inside what the user may see."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from .conftest import login
+from .web_fixtures import WebDb
+
+ALEX_OWN = "BW-CL-00083"  # the only conversation with the word "happen"
+
+
+def _api(app: FastAPI, db: WebDb, user: str) -> TestClient:
+    client = TestClient(app)
+    client.headers["Authorization"] = f"Bearer {db.tokens[user]}"
+    return client
+
+
+def test_search_finds_words_in_the_transcripts(read_app: FastAPI, web_db: WebDb) -> None:
+    admin = _api(read_app, web_db, "admin")
+    assert [c["id"] for c in admin.get("/api/conversations?q=happen").json()["items"]] == [ALEX_OWN]
+    assert admin.get("/api/conversations?q=happen&channel=email").json()["items"] == []
+    page = TestClient(read_app)
+    login(page, "admin")
+    html = page.get("/conversations?q=HAPPEN").text
+    assert f"/conversations/{ALEX_OWN}" in html and "(1)" in html and 'value="HAPPEN"' in html
+
+
+def test_search_never_reaches_outside_the_users_scope(read_app: FastAPI, web_db: WebDb) -> None:
+    everyone = _api(read_app, web_db, "admin").get("/api/conversations?q=parcel&limit=500").json()["items"]
+    assert any("alex.rowe" not in c["agents"] for c in everyone)  # the word is in others' conversations too
+    mine = _api(read_app, web_db, "alex").get("/api/conversations?q=parcel&limit=500").json()["items"]
+    assert mine and all("alex.rowe" in c["agents"] for c in mine)
+
+
+def test_channel_and_date_filters(read_app: FastAPI, web_db: WebDb) -> None:
+    admin = _api(read_app, web_db, "admin")
+    calls = admin.get("/api/conversations?channel=call&limit=500").json()["items"]
+    assert calls and {c["channel"] for c in calls} == {"call"}
+    page = TestClient(read_app)
+    login(page, "admin")
+    html = page.get("/conversations?since=2025-03-09&until=2025-03-09").text
+    listed = [line for line in html.splitlines() if line.startswith("<td>") and "2025-03-" in line]
+    assert listed and all("2025-03-09" in line for line in listed)  # "to" includes its day
