@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -382,6 +383,17 @@ def _write(frame: pd.DataFrame, path: Path, fmt: ExportFormat, *, csv_formula_gu
         frame.to_json(
             path, orient="records", date_format="iso", force_ascii=False, indent=1, double_precision=15
         )
+
+
+def table_bytes(frame: pd.DataFrame, fmt: ExportFormat, *, csv_formula_guard: bool = True) -> bytes:
+    """One table as the bytes of a file in `fmt` (the dashboard's downloads write exactly what
+    `export_tables` writes)."""
+    if fmt not in FORMATS:
+        raise FixFirstError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"table.{fmt}"
+        _write(frame, path, fmt, csv_formula_guard=csv_formula_guard)
+        return path.read_bytes()
 
 
 def export_tables(

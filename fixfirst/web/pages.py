@@ -244,7 +244,7 @@ def agent_page(
                   company=company, sessions=sessions, today=datetime.now(UTC).date().isoformat())
 
 
-def _day_or_none(value: str | None) -> datetime | None:
+def day_or_none(value: str | None) -> datetime | None:
     """A YYYY-MM-DD filter field as midnight UTC; anything else means no filter."""
     try:
         return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC) if value else None
@@ -275,8 +275,8 @@ def conversations_page(
         label=label if label in {b.value for b in Behaviour} else None,
         channel=(channel or None) and channel[:50],
         text=(q or None) and q[:500],
-        since=_day_or_none(since),
-        until=(day + timedelta(days=1)) if (day := _day_or_none(until)) else None,  # "to" includes the day
+        since=day_or_none(since),
+        until=(day + timedelta(days=1)) if (day := day_or_none(until)) else None,  # "to" includes the day
     )
     total, items = list_conversations(ctx.store, who, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(

@@ -44,6 +44,10 @@ DENIED: list[tuple[str, str, str]] = [
     ("/calibration/{session_id}", "orders_lead", "/calibration/1"),
     ("/calibration/{session_id}/score/{conversation_id}", "alex", f"/calibration/1/score/{ALEX_OWN}"),
     ("/calibration/{session_id}/score/{conversation_id}", "orders_lead", f"/calibration/1/score/{TECH_CONVERSATION}"),
+    # table downloads (tests/web/test_exports.py checks the allowed ones against `fixfirst report`)
+    ("/export/{table}", "alex", "/export/agents"),
+    ("/export/{table}", "orders_lead", "/export/agents?team=Technical%20Support"),
+    ("/export/{table}", "orders_lead", "/export/conversations"),
 ]
 
 #: The same routes for something the user MAY see: proves the denial is about scope, not a broken route.
@@ -58,6 +62,7 @@ ALLOWED: list[tuple[str, str]] = [
     ("alex", "/agents/alex.rowe"),
     ("orders_lead", "/agents/alex.rowe"),
     ("orders_lead", "/teams/Orders%20%26%20Delivery"),
+    ("orders_lead", "/export/agents"),
 ]
 
 #: GET routes without a path parameter: (route, user, concrete path, outcome) where outcome is
@@ -89,6 +94,8 @@ LISTS: list[tuple[str, str, str, str]] = [
     ("/my-queue", "orders_lead", "/my-queue", "scoped"),
     ("/calibration", "alex", "/calibration", "denied"),
     ("/calibration", "orders_lead", "/calibration", "scoped"),
+    ("/conversations.csv", "alex", "/conversations.csv", "scoped"),
+    ("/conversations.csv", "orders_lead", "/conversations.csv?team=Technical%20Support", "scoped"),
     ("/", "alex", "/", "scoped"),
     ("/", "orders_lead", "/", "scoped"),
     ("/teams", "alex", "/teams", "denied"),

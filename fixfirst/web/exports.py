@@ -1,0 +1,101 @@
+"""Downloads from the dashboard: any report table as CSV, Parquet or JSON, and the filtered
+conversation list as CSV.
+
+One truth for numbers: a table download is built by the report's own functions
+(`build_report_model` -> `report_tables` -> `table_bytes`), for the same scope as
+`fixfirst report --company C --team T --format csv`, so a spreadsheet and the report never
+disagree. It is computed on request (seconds on a few thousand contacts; on a very large store the
+CLI is the better tool). Agents get no aggregate tables; a manager limited to some teams exports
+one of their teams at a time. Text cells that a spreadsheet would run as a formula are defused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response, StreamingResponse
+
+from fixfirst.pipeline.report_job import ReportScope, build_report_model
+from fixfirst.report.table_export import FORMATS, TABLE_NAMES, guard_formula, report_tables, table_bytes
+from fixfirst.store.listing import COUNT_CAP
+from fixfirst.web.context import Ctx, PageUser, known_company
+from fixfirst.web.pages import day_or_none
+from fixfirst.web.views import ConversationFilter, list_conversations
+
+router = APIRouter(include_in_schema=False)
+
+#: The drill-down tables carry whole transcripts; the conversation list export is the way to them.
+AGGREGATE_TABLES = tuple(name for name in TABLE_NAMES if name not in ("conversations", "findings"))
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
+               "json": "application/json"}
+LIST_COLUMNS = ("id", "channel", "team", "agents", "started_at", "turns", "outcome", "outcome_confidence", "score",
+                "labels")
+
+
+@router.get("/export/{table}")
+def export_table(
+    table: str,
+    ctx: Ctx,
+    who: PageUser,
+    format: Annotated[str, Query(max_length=10)] = "csv",  # noqa: A002 - the query parameter's name
+    company: str | None = None,
+    team: str | None = None,
+) -> Response:
+    if not who.can_see_aggregates or table not in AGGREGATE_TABLES:
+        raise HTTPException(404, "table not found")
+    if format not in FORMATS:
+        raise HTTPException(422, f"format: one of {', '.join(FORMATS)}")
+    if team is None and not who.all_teams:
+        team = who.teams[0]
+    if team is not None and not who.can_see_team(team):
+        raise HTTPException(404, "team not found")
+    company = known_company(ctx, company)
+    model = build_report_model(ctx.store, ReportScope(team=team, company=company))
+    body = table_bytes(report_tables(model)[table], format)  # type: ignore[arg-type]
+    filename = "-".join(part for part in (table, company, team) if part).replace(" ", "_").replace('"', "")
+    return Response(body, media_type=MEDIA_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.{format}"'})
+
+
+@router.get("/conversations.csv")
+def export_conversations(
+    ctx: Ctx,
+    who: PageUser,
+    team: str | None = None,
+    agent: str | None = None,
+    outcome: str | None = None,
+    label: str | None = None,
+    channel: str | None = None,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> StreamingResponse:
+    """The conversation list with the page's filters (what the user may see), newest first, up to
+    COUNT_CAP rows, read page by page."""
+    filters = ConversationFilter(team=team or None, agent=agent or None, outcome=outcome or None,
+                                 label=label or None, channel=channel or None, text=q or None,
+                                 since=day_or_none(since),
+                                 until=(day + timedelta(days=1)) if (day := day_or_none(until)) else None)
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(LIST_COLUMNS)
+        for offset in range(0, COUNT_CAP, 1000):
+            _total, page = list_conversations(ctx.store, who, filters, limit=1000, offset=offset)
+            for item in page:
+                values = [" ".join(v) if isinstance(v := item[c], list) else v for c in LIST_COLUMNS]
+                writer.writerow([guard_formula(v) for v in values])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if len(page) < 1000:
+                return
+
+    return StreamingResponse(rows(), media_type=MEDIA_TYPES["csv"],
+                             headers={"Content-Disposition": 'attachment; filename="conversations.csv"'})
