@@ -264,6 +264,7 @@ def report(
     team: Annotated[str | None, typer.Option(help="Only this team's contacts (and their cases).")] = None,
     company: Annotated[str | None, typer.Option(help="Only this company's / brand's contacts.")] = None,
     window_days: Annotated[float, typer.Option(help="Days within which repeat contacts join a case.")] = 7,
+    channel: Annotated[str | None, typer.Option(help="Only this channel's contacts (chat, email, call, ...).")] = None,
 ) -> None:
     """Write the self-contained HTML report (opens offline) or CSV/Parquet/JSON exports of its tables."""
     from fixfirst.pipeline.report_job import ReportScope, build_report_model
@@ -271,7 +272,7 @@ def report(
 
     with _errors_as_exit_codes():
         try:
-            scope = ReportScope(_parse_day(start), _parse_day(end), team, company, window_days)
+            scope = ReportScope(_parse_day(start), _parse_day(end), team, company, window_days, channel)
         except ValueError as error:
             raise typer.BadParameter(f"--from/--to must be YYYY-MM-DD: {error}") from None
         with Store.open(db) as store:

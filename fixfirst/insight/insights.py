@@ -33,6 +33,7 @@ class Insights(BaseModel):
     period_start: datetime | None
     period_end: datetime | None
     team: str | None
+    channel: str | None = None
     window_days: float
     contacts: int = Field(description="Conversations in scope.")
     analysed: int = Field(description="Of those, with an analysis result.")
@@ -77,6 +78,7 @@ def insights_from_contacts(
     window_days: float = 7,
     period: tuple[datetime | None, datetime | None] | None = None,
     team: str | None = None,
+    channel: str | None = None,
     similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
     min_volume: int = DEFAULT_MIN_VOLUME,
     bootstrap: int = 400,
@@ -84,18 +86,25 @@ def insights_from_contacts(
 ) -> Insights:
     """Insights over contacts already joined (so a caller that needs the contacts too joins once).
 
-    `period` is [start, end) on the contact's start time (naive = UTC); `team` keeps cases that
-    touch the team and the contacts of that team.
+    `period` is [start, end) on the contact's start time (naive = UTC); `team` and `channel` keep
+    the cases that touch that team or channel and the contacts of it (a repeat contact through
+    another team or channel still counts as a repeat).
     """
     start, end = (as_naive_utc(period[0]), as_naive_utc(period[1])) if period else (None, None)
     all_contacts = [c for c in contacts if _in_period(c, start, end)]
     cases = link_cases(all_contacts, window_days=window_days, similarity_threshold=similarity_threshold)
-    if team is not None:
-        # Keep whole cases that touch the team, so a repeat to another team still counts.
-        team_case_ids = {cases.case_of[c.id] for c in all_contacts if c.conversation.team == team}
-        contacts = [c for c in all_contacts if c.conversation.team == team]
+    if team is not None or channel is not None:
+
+        def kept(contact: Contact) -> bool:
+            return (team is None or contact.conversation.team == team) and (
+                channel is None or contact.conversation.channel == channel
+            )
+
+        # Keep whole cases that touch the slice, so a repeat to another team or channel still counts.
+        slice_case_ids = {cases.case_of[c.id] for c in all_contacts if kept(c)}
+        contacts = [c for c in all_contacts if kept(c)]
         cases = summarise_cases(
-            [item for item in cases.items if item.case.id in team_case_ids],
+            [item for item in cases.items if item.case.id in slice_case_ids],
             window_days=window_days,
             similarity_threshold=similarity_threshold,
         )
@@ -105,9 +114,13 @@ def insights_from_contacts(
     commitments = check_commitments(
         [c for c in all_contacts if c.id in cases.case_of], cases.case_of, agent_teams=agent_teams
     )
-    if team is not None:
-        kept = [p for p in commitments.promises if p.team == team]
-        commitments = commitments.model_copy(update={"promises": tuple(kept)})
+    if team is not None or channel is not None:
+        on_channel = {c.id for c in contacts}
+        promises = [
+            p for p in commitments.promises
+            if (team is None or p.team == team) and (channel is None or p.conversation_id in on_channel)
+        ]
+        commitments = commitments.model_copy(update={"promises": tuple(promises)})
 
     def case_path(conversation_id: str) -> str:
         item = cases.case(cases.case_of[conversation_id])
@@ -127,6 +140,7 @@ def insights_from_contacts(
         period_start=start,
         period_end=end,
         team=team,
+        channel=channel,
         window_days=window_days,
         contacts=len(contacts),
         analysed=sum(1 for c in contacts if c.result is not None),

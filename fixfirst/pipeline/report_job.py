@@ -16,16 +16,19 @@ from fixfirst.store import Store
 
 @dataclass(frozen=True)
 class ReportScope:
-    """Which contacts a report covers: [start, end) on start time, one team, one company."""
+    """Which contacts a report covers: [start, end) on start time, one team, one company, one channel."""
 
     start: datetime | None = None
     end: datetime | None = None
     team: str | None = None
     company: str | None = None
     window_days: float = 7
+    channel: str | None = None
 
     def describe(self) -> str:
         parts = [self.company or "all companies", self.team or "all teams"]
+        if self.channel:
+            parts.append(f"channel {self.channel}")
         if self.start or self.end:
             parts.append(f"{self.start.date() if self.start else '...'} to {self.end.date() if self.end else '...'}")
         return ", ".join(parts)
@@ -56,6 +59,7 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
         window_days=scope.window_days,
         period=(scope.start, scope.end) if scope.start or scope.end else None,
         team=scope.team,
+        channel=scope.channel,
     )
     return LoadedInsights(insights, contacts)
 

@@ -59,14 +59,16 @@ NOT_ANALYSED = "not analysed"
 
 
 def _in_scope(contact: Contact, insights: Insights) -> bool:
-    """The same scope rule as `build_insights`: period [start, end) on the start time, then team."""
+    """The same scope rule as `build_insights`: period [start, end) on the start time, team, channel."""
     start, end = insights.period_start, insights.period_end
     if start is not None or end is not None:
         if contact.start is None:
             return False
         if (start is not None and contact.start < start) or (end is not None and contact.start >= end):
             return False
-    return insights.team is None or contact.conversation.team == insights.team
+    return (insights.team is None or contact.conversation.team == insights.team) and (
+        insights.channel is None or contact.conversation.channel == insights.channel
+    )
 
 
 def _factor(effect: DriverEffect) -> str:
@@ -399,7 +401,8 @@ def report_from_insights(
         title=title,
         period=ReportPeriod(start=period_start, end=period_end),
         generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
-        scope=f"Team {insights.team}" if insights.team else None,
+        scope=", ".join(p for p in (f"Team {insights.team}" if insights.team else "",
+                                    f"channel {insights.channel}" if insights.channel else "") if p) or None,
         overview=overview,
         actions=top_actions(insights),
         week_label=week_label,

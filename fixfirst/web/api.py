@@ -15,13 +15,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from fixfirst.errors import StoreError
+from fixfirst.insight import Insights
 from fixfirst.model import Behaviour, Outcome, Survey
 from fixfirst.model.text import clean_record
 from fixfirst.store import listing
 from fixfirst.store.listing import visible_ids
 from fixfirst.store.review_assignments import review_queue_of
 from fixfirst.store.web_records import create_survey_token
-from fixfirst.web.context import ApiUser, Ctx, known_company
+from fixfirst.web.context import ApiUser, Ctx, Slice
+from fixfirst.web.data_slice import DataSlice
 from fixfirst.web.record_intake import MAX_BATCH, RecordStatus
 from fixfirst.web.review import (
     ReviewError,
@@ -48,10 +50,6 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
-Company = Annotated[
-    str | None,
-    Query(max_length=200, description="Only this company's (brand's) contacts, as `fixfirst report --company`."),
-]
 RecordsBody = Annotated[
     dict[str, Any] | list[Any],
     Body(description=f"One record (a JSON object) or a list of up to {MAX_BATCH} records."),
@@ -165,9 +163,9 @@ def get_conversation(conversation_id: str, ctx: Ctx, who: ApiUser) -> dict[str, 
 
 @router.get("/agents", summary="Agent scorecards you may see")
 def get_agents(
-    ctx: Ctx, who: ApiUser, limit: Limit = 100, offset: Offset = 0, company: Company = None
+    ctx: Ctx, who: ApiUser, where: Slice, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
-    cards = visible_agents(ctx.cache.insights(None, known_company(ctx, company)), who)
+    cards = visible_agents(ctx.cache.insights(None, where), who)
     page = cards[offset : offset + limit]
     return {"total": len(cards), "items": [c.model_dump(mode="json") for c in page]}
 
@@ -182,10 +180,10 @@ def get_agent(agent_id: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
 
 
 @router.get("/teams", summary="Team scorecards you may see")
-def get_teams(ctx: Ctx, who: ApiUser, company: Company = None) -> dict[str, Any]:
+def get_teams(ctx: Ctx, who: ApiUser, where: Slice) -> dict[str, Any]:
     if not who.can_see_aggregates:
         raise HTTPException(403, "agents see only their own scorecard")
-    cards = visible_teams(ctx.cache.insights(None, known_company(ctx, company)), who)
+    cards = visible_teams(ctx.cache.insights(None, where), who)
     return {"total": len(cards), "items": [c.model_dump(mode="json") for c in cards]}
 
 
@@ -199,9 +197,9 @@ def get_team(team: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
     return {"scorecard": card.model_dump(mode="json"), "coaching": plan.model_dump(mode="json") if plan else None}
 
 
-def _aggregates(ctx: Ctx, who: ApiUser, team: str | None, company: str | None = None):  # noqa: ANN202 - Insights
+def _aggregates(ctx: Ctx, who: ApiUser, team: str | None, where: DataSlice) -> Insights:
     try:
-        return scoped_insights(ctx.cache, who, team, known_company(ctx, company))
+        return scoped_insights(ctx.cache, who, team, where)
     except NotVisible:
         raise HTTPException(403 if who.is_agent else 404, "not available to you") from None
 
@@ -210,13 +208,13 @@ def _aggregates(ctx: Ctx, who: ApiUser, team: str | None, company: str | None = 
 def get_cases(
     ctx: Ctx,
     who: ApiUser,
+    where: Slice,
     team: str | None = None,
     repeat_only: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
-    company: Company = None,
 ) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team, company)
+    insights = _aggregates(ctx, who, team, where)
     items = [i for i in insights.cases.items if not repeat_only or i.contacts > 1]
     summary = insights.cases.model_dump(mode="json", exclude={"items", "case_of"})
     return {
@@ -227,8 +225,8 @@ def get_cases(
 
 
 @router.get("/drivers", summary="What drives CSAT and 'fixed' answers (with intervals)")
-def get_drivers(ctx: Ctx, who: ApiUser, team: str | None = None, company: Company = None) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team, company)
+def get_drivers(ctx: Ctx, who: ApiUser, where: Slice, team: str | None = None) -> dict[str, Any]:
+    insights = _aggregates(ctx, who, team, where)
     return {
         "csat": insights.drivers_csat.model_dump(mode="json"),
         "fixed": insights.drivers_fixed.model_dump(mode="json"),
@@ -236,8 +234,8 @@ def get_drivers(ctx: Ctx, who: ApiUser, team: str | None = None, company: Compan
 
 
 @router.get("/root-causes", summary="Policies and systems behind unresolved and repeat contacts")
-def get_root_causes(ctx: Ctx, who: ApiUser, team: str | None = None, company: Company = None) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team, company)
+def get_root_causes(ctx: Ctx, who: ApiUser, where: Slice, team: str | None = None) -> dict[str, Any]:
+    insights = _aggregates(ctx, who, team, where)
     return insights.root_causes.model_dump(mode="json", exclude={"blocked"})
 
 

@@ -7,14 +7,16 @@ so a route without authentication stands out in review and in the route-walking 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.templating import Jinja2Templates
 
 from fixfirst.store import Store
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, Session, SessionCodec, principal_for_token, session_principal
+from fixfirst.web.data_slice import DataSlice
 from fixfirst.web.insights_cache import InsightsCache
 from fixfirst.web.record_intake import RecordIntake
 from fixfirst.web.throttle import FailureThrottle
@@ -95,3 +97,30 @@ def page_user(request: Request, ctx: Ctx) -> Principal:
 
 ApiUser = Annotated[Principal, Depends(api_user)]
 PageUser = Annotated[Principal, Depends(page_user)]
+
+
+def _query_day(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
+    except ValueError:
+        raise HTTPException(422, f"{name}: a day as YYYY-MM-DD") from None
+
+
+_COMPANY_HELP = "Only this company's (brand's) contacts, as `fixfirst report --company`."
+
+
+def data_slice(
+    request: Request,
+    company: Annotated[str | None, Query(max_length=200, description=_COMPANY_HELP)] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=10, description="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=10, description="Day after the last, YYYY-MM-DD.")] = None,
+    channel: Annotated[str | None, Query(max_length=50, description="Only this channel (chat, email, call).")] = None,
+) -> DataSlice:
+    """The slice of a request's query (company checked against the stored ones, days parsed)."""
+    ctx: WebContext = request.app.state.fixfirst
+    return DataSlice(known_company(ctx, company), _query_day(start, "from"), _query_day(end, "to"), channel or None)
+
+
+Slice = Annotated[DataSlice, Depends(data_slice)]

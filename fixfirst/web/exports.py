@@ -3,7 +3,7 @@ conversation list as CSV.
 
 One truth for numbers: a table download is built by the report's own functions
 (`build_report_model` -> `report_tables` -> `table_bytes`), for the same scope as
-`fixfirst report --company C --team T --format csv`, so a spreadsheet and the report never
+`fixfirst report --company C --team T --from D --to D --channel X --format csv`, so a spreadsheet and the report never
 disagree. It is computed on request (seconds on a few thousand contacts; on a very large store the
 CLI is the better tool). Agents get no aggregate tables; a manager limited to some teams exports
 one of their teams at a time. Text cells that a spreadsheet would run as a formula are defused.
@@ -14,16 +14,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response, StreamingResponse
 
-from fixfirst.pipeline.report_job import ReportScope, build_report_model
+from fixfirst.pipeline.report_job import build_report_model
 from fixfirst.report.table_export import FORMATS, TABLE_NAMES, guard_formula, report_tables, table_bytes
 from fixfirst.store.listing import COUNT_CAP
-from fixfirst.web.context import Ctx, PageUser, known_company
+from fixfirst.web.context import Ctx, PageUser, Slice
 from fixfirst.web.pages import day_or_none
 from fixfirst.web.views import ConversationFilter, list_conversations
 
@@ -42,8 +41,8 @@ def export_table(
     table: str,
     ctx: Ctx,
     who: PageUser,
+    where: Slice,
     format: Annotated[str, Query(max_length=10)] = "csv",  # noqa: A002 - the query parameter's name
-    company: str | None = None,
     team: str | None = None,
 ) -> Response:
     if not who.can_see_aggregates or table not in AGGREGATE_TABLES:
@@ -54,10 +53,10 @@ def export_table(
         team = who.teams[0]
     if team is not None and not who.can_see_team(team):
         raise HTTPException(404, "team not found")
-    company = known_company(ctx, company)
-    model = build_report_model(ctx.store, ReportScope(team=team, company=company))
+    model = build_report_model(ctx.store, where.report_scope(team))
     body = table_bytes(report_tables(model)[table], format)  # type: ignore[arg-type]
-    filename = "-".join(part for part in (table, company, team) if part).replace(" ", "_").replace('"', "")
+    parts = (table, where.company, team, where.channel)
+    filename = "-".join(part for part in parts if part).replace(" ", "_").replace('"', "")
     return Response(body, media_type=MEDIA_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{filename}.{format}"'})
 
@@ -80,7 +79,7 @@ def export_conversations(
     filters = ConversationFilter(team=team or None, agent=agent or None, outcome=outcome or None,
                                  label=label or None, channel=channel or None, text=q or None,
                                  since=day_or_none(since),
-                                 until=(day + timedelta(days=1)) if (day := day_or_none(until)) else None)
+                                 until=day_or_none(until))
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()

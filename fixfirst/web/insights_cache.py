@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fixfirst.insight import Insights, build_insights
+from fixfirst.insight import Insights
+from fixfirst.pipeline.report_job import ReportScope, load_insights
 from fixfirst.store import Store
 from fixfirst.store.listing import list_companies
 from fixfirst.store.web_records import data_fingerprint
+from fixfirst.web.data_slice import DataSlice
 
 log = logging.getLogger(__name__)
 
@@ -40,23 +42,19 @@ INLINE_LIMIT = 5_000
 CHECK_EVERY_S = 2.0
 
 
-#: One scope of the aggregate pages: (team, company); None = all.
-Scope = tuple[str | None, str | None]
+#: One scope of the aggregate pages: the report scope with the same contacts (team, company, period, channel).
+Scope = ReportScope
 
 
-def compute_insights(store: Store, team: str | None, company: str | None = None) -> Insights:
-    """Insights over everything stored (one team's scope when `team` is given). With `company`, the
-    report's own loader computes them, so the dashboard and `fixfirst report --company` agree."""
-    if company is not None:
-        from fixfirst.pipeline.report_job import ReportScope, load_insights
-
-        return load_insights(store, ReportScope(team=team, company=company)).insights
-    return build_insights(store.iter_conversations(), store.iter_results(), store.iter_surveys(), team=team)
+def compute_insights(store: Store, scope: Scope) -> Insights:
+    """Insights for one scope, computed by the report's own streaming loader, so the dashboard and
+    `fixfirst report` with the same filters agree (and memory stays that of compact contacts)."""
+    return load_insights(store, scope).insights
 
 
 def _compute_for_url(url: str, scope: Scope) -> Insights:
     with Store.open(url, migrate=False) as store:
-        return compute_insights(store, *scope)
+        return compute_insights(store, scope)
 
 
 class InsightsNotReady(RuntimeError):
@@ -109,7 +107,7 @@ class InsightsCache:
         return int(fingerprint[0] or 0) > self._inline_limit
 
     def _compute(self, scope: Scope) -> Insights:
-        return compute_insights(self._store, *scope)
+        return compute_insights(self._store, scope)
 
     def _compute_apart(self, scope: Scope) -> Insights:
         """A rebuild in a fresh child process: the server's threads keep the GIL, and the memory the
@@ -136,7 +134,7 @@ class InsightsCache:
                 with self._lock:
                     self._building.pop(scope, None)
 
-        threading.Thread(target=run, name=f"insights-{scope[0] or 'all'}-{scope[1] or 'all'}", daemon=True).start()
+        threading.Thread(target=run, name=f"insights-{scope.describe()}", daemon=True).start()
 
     def companies(self) -> list[str]:
         """The stored companies (for the company filter), re-read only when the data changed."""
@@ -150,9 +148,9 @@ class InsightsCache:
             self._companies = (key, names)
         return names
 
-    def insights(self, team: str | None = None, company: str | None = None) -> Insights:
-        """Insights over all stored data, or for one team and/or one company."""
-        scope: Scope = (team, company)
+    def insights(self, team: str | None = None, where: DataSlice | None = None) -> Insights:
+        """Insights over all stored data, or for one team and/or one slice (company, period, channel)."""
+        scope: Scope = (where or DataSlice()).report_scope(team)
         key = self._current_key()
         with self._lock:
             entry = self._entries.get(scope)

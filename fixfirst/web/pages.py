@@ -6,7 +6,7 @@ through autoescaping or ``fixfirst.report.highlight`` (which escapes every segme
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -34,7 +34,7 @@ from fixfirst.store.web_records import (
 )
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
-from fixfirst.web.context import Ctx, PageUser, WebContext, client_address, known_company, request_session
+from fixfirst.web.context import Ctx, PageUser, Slice, WebContext, client_address, request_session
 from fixfirst.web.evidence_marks import finding_anchor, highlight_with_anchors
 from fixfirst.web.review import (
     CONFIRMED,
@@ -88,6 +88,8 @@ def render(
     if fresh:
         session = new_session()
     unread = count_unread_notifications(ctx.store, who.username) if who is not None else 0
+    if "where" in values:  # the aggregate pages' slice: its company feeds the company filter
+        values.setdefault("company", values["where"].company)
     response = ctx.templates.TemplateResponse(
         request, name, {"who": who, "csrf": session.csrf, "unread": unread, **values}, status_code=status
     )
@@ -174,13 +176,12 @@ def logout(request: Request, ctx: Ctx, csrf_token: str = Form("")) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> Response:
+def overview(request: Request, ctx: Ctx, who: PageUser, where: Slice) -> Response:
     if who.is_agent:
         if who.agent_id:
             return RedirectResponse(f"/agents/{quote(who.agent_id, safe='')}", status_code=303)
         raise _not_found("page")
-    company = known_company(ctx, company)
-    insights = scoped_insights(ctx.cache, who, None, company)
+    insights = scoped_insights(ctx.cache, who, None, where)
     outcomes: dict[str, int] = {}
     for card in insights.teams:
         for label, n in card.outcomes.items():
@@ -193,55 +194,51 @@ def overview(request: Request, ctx: Ctx, who: PageUser, company: str | None = No
         insights=insights,
         outcomes=sorted(outcomes.items(), key=lambda kv: -kv[1]),
         teams=visible_teams(insights, who),
-        agents=visible_agents(ctx.cache.insights(None, company), who)[:10],
-        company=company,
+        agents=visible_agents(ctx.cache.insights(None, where), who)[:10],
+        where=where,
         companies=ctx.cache.companies(),
     )
 
 
 @router.get("/teams", response_class=HTMLResponse)
-def teams_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
+def teams_page(request: Request, ctx: Ctx, who: PageUser, where: Slice) -> HTMLResponse:
     if not who.can_see_aggregates:
         raise _not_found("page")
-    company = known_company(ctx, company)
-    insights = ctx.cache.insights(None, company)
+    insights = ctx.cache.insights(None, where)
     return render(request, ctx, who, "teams.html", teams=visible_teams(insights, who), plans=insights.team_coaching,
-                  company=company, companies=ctx.cache.companies())
+                  where=where, companies=ctx.cache.companies())
 
 
 @router.get("/teams/{team}", response_class=HTMLResponse)
-def team_page(team: str, request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
-    company = known_company(ctx, company)
+def team_page(team: str, request: Request, ctx: Ctx, who: PageUser, where: Slice) -> HTMLResponse:
     try:
-        card = team_view(ctx.cache, who, team, company)
+        card = team_view(ctx.cache, who, team, where)
     except NotVisible:
         raise _not_found("team") from None
-    insights = ctx.cache.insights(None, company)
+    insights = ctx.cache.insights(None, where)
     plan = next((p for p in insights.team_coaching if p.team == team), None)
     agents = [a for a in visible_agents(insights, who) if a.team == team]
-    return render(request, ctx, who, "team.html", card=card, plan=plan, agents=agents, company=company)
+    return render(request, ctx, who, "team.html", card=card, plan=plan, agents=agents, where=where)
 
 
 @router.get("/agents", response_class=HTMLResponse)
-def agents_page(request: Request, ctx: Ctx, who: PageUser, company: str | None = None) -> HTMLResponse:
-    company = known_company(ctx, company)
-    return render(request, ctx, who, "agents.html", agents=visible_agents(ctx.cache.insights(None, company), who),
-                  company=company, companies=ctx.cache.companies() if who.can_see_aggregates else [])
+def agents_page(request: Request, ctx: Ctx, who: PageUser, where: Slice) -> HTMLResponse:
+    return render(request, ctx, who, "agents.html", agents=visible_agents(ctx.cache.insights(None, where), who),
+                  where=where, companies=ctx.cache.companies() if who.can_see_aggregates else [])
 
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse)
 def agent_page(
-    agent_id: str, request: Request, ctx: Ctx, who: PageUser, company: str | None = None
+    agent_id: str, request: Request, ctx: Ctx, who: PageUser, where: Slice
 ) -> HTMLResponse:
-    company = known_company(ctx, company)
     try:
-        card, plan = agent_view(ctx.cache, who, agent_id, company)
+        card, plan = agent_view(ctx.cache, who, agent_id, where)
     except NotVisible:
         raise _not_found("agent") from None
     total, recent = list_conversations(ctx.store, who, ConversationFilter(agent=agent_id), limit=20, offset=0)
     sessions = [(s, follow_up(ctx.store, s)) for s in list_coaching_sessions(ctx.store, agent_id)]
     return render(request, ctx, who, "agent.html", card=card, plan=plan, recent=recent, total=total,
-                  company=company, sessions=sessions, today=datetime.now(UTC).date().isoformat())
+                  where=where, sessions=sessions, today=datetime.now(UTC).date().isoformat())
 
 
 def day_or_none(value: str | None) -> datetime | None:
@@ -276,7 +273,7 @@ def conversations_page(
         channel=(channel or None) and channel[:50],
         text=(q or None) and q[:500],
         since=day_or_none(since),
-        until=(day + timedelta(days=1)) if (day := day_or_none(until)) else None,  # "to" includes the day
+        until=day_or_none(until),  # exclusive, like `fixfirst report --to`
     )
     total, items = list_conversations(ctx.store, who, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
@@ -532,29 +529,27 @@ def review_page(request: Request, ctx: Ctx, who: PageUser, saved: str | None = N
 
 @router.get("/root-causes", response_class=HTMLResponse)
 def root_causes_page(
-    request: Request, ctx: Ctx, who: PageUser, team: str | None = None, company: str | None = None
+    request: Request, ctx: Ctx, who: PageUser, where: Slice, team: str | None = None
 ) -> HTMLResponse:
-    company = known_company(ctx, company)
     try:
-        insights = scoped_insights(ctx.cache, who, team or None, company)
+        insights = scoped_insights(ctx.cache, who, team or None, where)
     except NotVisible:
         raise _not_found("page") from None
     return render(request, ctx, who, "root_causes.html", rc=insights.root_causes, insights=insights,
-                  company=company, companies=ctx.cache.companies())
+                  where=where, companies=ctx.cache.companies())
 
 
 @router.get("/drivers", response_class=HTMLResponse)
 def drivers_page(
-    request: Request, ctx: Ctx, who: PageUser, team: str | None = None, company: str | None = None
+    request: Request, ctx: Ctx, who: PageUser, where: Slice, team: str | None = None
 ) -> HTMLResponse:
-    company = known_company(ctx, company)
     try:
-        insights = scoped_insights(ctx.cache, who, team or None, company)
+        insights = scoped_insights(ctx.cache, who, team or None, where)
     except NotVisible:
         raise _not_found("page") from None
     return render(
         request, ctx, who, "drivers.html", analyses=[insights.drivers_csat, insights.drivers_fixed], insights=insights,
-        company=company, companies=ctx.cache.companies(),
+        where=where, companies=ctx.cache.companies(),
     )
 
 

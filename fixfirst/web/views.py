@@ -23,6 +23,7 @@ from fixfirst.store.listing import (
 )
 from fixfirst.store.web_records import DisputeRecord, ReviewRecord, iter_reviews, list_disputes
 from fixfirst.web.access import Principal
+from fixfirst.web.data_slice import DataSlice
 from fixfirst.web.insights_cache import InsightsCache
 from fixfirst.web.review import (
     LOW_CONFIDENCE,
@@ -151,9 +152,9 @@ def visible_teams(insights: Insights, who: Principal) -> list[Scorecard]:
 
 
 def agent_view(
-    cache: InsightsCache, who: Principal, agent_id: str, company: str | None = None
+    cache: InsightsCache, who: Principal, agent_id: str, where: DataSlice | None = None
 ) -> tuple[Scorecard, CoachingPlan | None]:
-    insights = cache.insights(None, company)
+    insights = cache.insights(None, where)
     card = next((a for a in insights.agents if a.name == agent_id), None)
     if card is None or not who.can_see_agent(card.name, card.team):
         raise NotVisible(agent_id)
@@ -161,21 +162,22 @@ def agent_view(
     return card, plan
 
 
-def team_view(cache: InsightsCache, who: Principal, team: str, company: str | None = None) -> Scorecard:
-    card = next((t for t in cache.insights(None, company).teams if t.name == team), None)
+def team_view(cache: InsightsCache, who: Principal, team: str, where: DataSlice | None = None) -> Scorecard:
+    card = next((t for t in cache.insights(None, where).teams if t.name == team), None)
     if card is None or not who.can_see_team(team):
         raise NotVisible(team)
     return card
 
 
 def scoped_insights(
-    cache: InsightsCache, who: Principal, team: str | None, company: str | None = None
+    cache: InsightsCache, who: Principal, team: str | None, where: DataSlice | None = None
 ) -> Insights:
     """Insights for the aggregate pages: all teams, or one team the principal may see; all
     companies (brands) or one.
 
     A manager limited to some teams sees one of them at a time (their first by default), so
-    root-cause quotes and cases never come from a team outside their scope.
+    root-cause quotes and cases never come from a team outside their scope. `where` narrows to one
+    company, period and channel.
     """
     if not who.can_see_aggregates:
         raise NotVisible("aggregates")
@@ -183,4 +185,4 @@ def scoped_insights(
         team = who.teams[0]
     if team is not None and not who.can_see_team(team):
         raise NotVisible(team)
-    return cache.insights(team, company)
+    return cache.insights(team, where)

@@ -18,8 +18,8 @@ import pytest
 
 from fixfirst.store import Store
 from fixfirst.web.app import create_app
+from fixfirst.web.live_server import serving
 
-from .live_server import serving
 from .web_fixtures import PASSWORD, WebDb
 
 pytestmark = pytest.mark.browser

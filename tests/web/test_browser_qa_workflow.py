@@ -14,8 +14,8 @@ import pytest
 from fixfirst.store import Store
 from fixfirst.web.app import create_app
 from fixfirst.web.auth import create_user
+from fixfirst.web.live_server import serving
 
-from .live_server import serving
 from .test_browser import Tab
 from .web_fixtures import PASSWORD, WebDb
 

@@ -17,8 +17,7 @@ from fixfirst.cli.main import app
 from fixfirst.store import Store
 from fixfirst.web.app import create_app
 from fixfirst.web.auth import authenticate
-
-from .live_server import free_port
+from fixfirst.web.live_server import free_port
 
 runner = CliRunner()
 

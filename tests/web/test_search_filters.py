@@ -1,10 +1,15 @@
 """Issue 12: transcript search and channel/date filters on the conversation list (page and API), always
-inside what the user may see."""
+inside what the user may see; the aggregate pages' period and channel give the report's numbers."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from fixfirst.pipeline import ReportScope, build_report_model
+from fixfirst.store import Store
 
 from .conftest import login
 from .web_fixtures import WebDb
@@ -41,6 +46,27 @@ def test_channel_and_date_filters(read_app: FastAPI, web_db: WebDb) -> None:
     assert calls and {c["channel"] for c in calls} == {"call"}
     page = TestClient(read_app)
     login(page, "admin")
-    html = page.get("/conversations?since=2025-03-09&until=2025-03-09").text
+    html = page.get("/conversations?since=2025-03-09&until=2025-03-10").text
     listed = [line for line in html.splitlines() if line.startswith("<td>") and "2025-03-" in line]
-    assert listed and all("2025-03-09" in line for line in listed)  # "to" includes its day
+    assert listed and all("2025-03-09" in line for line in listed)  # "to" is not included, as in the report
+
+
+def test_dashboard_and_report_agree_for_the_same_period_and_channel(read_app: FastAPI, web_db: WebDb) -> None:
+    """One truth for numbers: the same slice (period and channel) gives the report's numbers."""
+    scope = ReportScope(start=datetime(2025, 3, 4, tzinfo=UTC), end=datetime(2025, 3, 8, tzinfo=UTC), channel="email")
+    with Store.open(web_db.url) as store:
+        model = build_report_model(store, scope)
+    assert 0 < model.overview.conversations < 29  # the slice really narrows
+    query = "from=2025-03-04&to=2025-03-08&channel=email"
+    admin = _api(read_app, web_db, "admin")
+    agents = admin.get(f"/api/agents?{query}&limit=500").json()["items"]
+    assert {a["name"]: a["contacts"] for a in agents} == {row.name: row.volume for row in model.agents}
+    teams = admin.get(f"/api/teams?{query}").json()["items"]
+    assert {t["name"]: t["contacts"] for t in teams} == {row.name: row.volume for row in model.teams}
+    page = TestClient(read_app)
+    login(page, "admin")
+    html = page.get(f"/?{query}").text
+    assert f'<span class="value">{model.overview.conversations}</span><span class="name">contacts</span>' in html
+    assert 'href="/agents?from=2025-03-04&amp;to=2025-03-08&amp;channel=email"' in html  # the slice travels
+    assert "fixfirst report --from 2025-03-04 --to 2025-03-08 --channel" in html
+    assert admin.get("/api/agents?from=March").status_code == 422

@@ -1,4 +1,5 @@
-"""A real uvicorn server for the app on a free loopback port, in a background thread."""
+"""A real uvicorn server for an app on a free loopback port, in a background thread (the browser tests
+and `scripts/qa_guide_screenshots.py` drive the dashboard through it)."""
 
 from __future__ import annotations
 
