@@ -18,7 +18,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from fixfirst.pipeline import run_demo
+from fixfirst.pipeline import ReportScope, load_insights, run_demo
+from fixfirst.pipeline.demo_job import DEMO_COMPANY
 from fixfirst.store import Store
 from fixfirst.store.listing import ListFilter, Visibility, list_conversation_page
 from fixfirst.web.app import create_app
@@ -31,13 +32,12 @@ PASSWORD = "a long demo password"
 WEEK = "2025-03-03"
 
 
-def _busiest_agent(store: Store) -> str:
-    _total, rows = list_conversation_page(store, Visibility(), ListFilter(), limit=500, offset=0)
-    counts: dict[str, int] = {}
-    for row in rows:
-        for agent in row["agents"]:
-            counts[agent] = counts.get(agent, 0) + 1
-    return max(counts, key=lambda a: (counts[a], a))
+def _coached_agent(store: Store) -> str:
+    """The demo company's agent with the longest coaching plan (ties: most contacts)."""
+    insights = load_insights(store, ReportScope(company=DEMO_COMPANY)).insights
+    volume = {card.name: card.contacts for card in insights.agents}
+    plan = max(insights.coaching, key=lambda p: (len(p.items), volume.get(p.agent, 0), p.agent))
+    return plan.agent
 
 
 def _login(page: Page, base: str, user: str) -> None:
@@ -95,8 +95,12 @@ def walk(base: str, out: Path, agent: str, conversations: list[str]) -> None:
         form.locator("button[type=submit]").click()
         lead.wait_for_url(re.compile(r"/calibration/\d+$"))
         session_url = lead.url
-        answers = {"lead": ["resolved", "unresolved", "deflected"], "rita": ["resolved", "unresolved", "unresolved"],
-                   "sam": ["resolved", "clear_no", "deflected"]}
+        answers = {  # (outcome, behaviours present) per conversation
+            "lead": [("resolved", ["ownership"]), ("unresolved", ["hollow_apology"]), ("deflected", [])],
+            "rita": [("resolved", ["ownership"]), ("unresolved", ["hollow_apology", "scripted_empathy"]),
+                     ("unresolved", [])],
+            "sam": [("resolved", []), ("clear_no", ["hollow_apology"]), ("deflected", [])],
+        }
         pages = {"lead": lead, "rita": rita}
         sam = browser.new_context(**view).new_page()
         _login(sam, base, "sam")
@@ -104,10 +108,12 @@ def walk(base: str, out: Path, agent: str, conversations: list[str]) -> None:
         for name, outcomes in answers.items():
             page = pages[name]
             page.goto(session_url)
-            for outcome in outcomes:
+            for outcome, present in outcomes:
                 page.locator("ul.calibration-todo a.score-blind").first.click()
                 page.wait_for_url(re.compile(r"/score/"))
                 page.check(f"input[name=outcome][value={outcome}]")
+                for label in present:
+                    page.check(f"input[name=present][value={label}]")
                 page.click("text=Submit score")
                 page.wait_for_url(re.compile(r"/calibration/\d+$"))
         lead.goto(session_url)
@@ -135,7 +141,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         summary = run_demo(Path(folder) / "demo")
         with Store.open(summary.db_url) as store:
-            agent = _busiest_agent(store)
+            agent = _coached_agent(store)
             create_user(store, "lead", PASSWORD, "admin")
             create_user(store, "rita", PASSWORD, "manager")
             create_user(store, "sam", PASSWORD, "manager")

@@ -12,7 +12,7 @@ the agent has no good example of their own, the best one from a teammate is show
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -109,27 +109,51 @@ def _by_score(contacts: Sequence[Contact], best_first: bool) -> list[Contact]:
     return sorted(contacts, key=lambda c: ((-(c.points or 0.0)) if best_first else (c.points or 0.0), c.id))
 
 
-def _best_example(contacts: Sequence[Contact], spec: str, agent: str | None) -> Quote | None:
+#: A line already quoted in a plan: (conversation id, turn). One line serves one item where the
+#: contacts allow, so three habits are never illustrated by the same sentence.
+Used = set[tuple[str, int]]
+
+
+def _first_unused(found: Iterator[Quote], used: Used) -> Quote | None:
+    """The first quote whose line is not used yet, else the first at all; marks it used."""
+    first = None
+    for q in found:
+        if (q.conversation_id, q.turn) not in used:
+            first = q
+            break
+        first = first or q
+    if first is not None:
+        used.add((first.conversation_id, first.turn))
+    return first
+
+
+def _best_examples(contacts: Sequence[Contact], spec: str, agent: str | None) -> Iterator[Quote]:
     for contact in _by_score(contacts, best_first=True):
         authors = [agent] if agent else list(contact.agents)
         for author in authors:
             if q := _agent_quotes(contact, _example_spans(contact, spec), author):
-                return q
-    return None
+                yield q
 
 
-def _worst_example(contacts: Sequence[Contact], behaviour: str, direction: str, agent: str) -> Quote | None:
+def _best_example(
+    contacts: Sequence[Contact], spec: str, agent: str | None, used: Used | None = None
+) -> Quote | None:
+    return _first_unused(_best_examples(contacts, spec, agent), set() if used is None else used)
+
+
+def _worst_examples(
+    contacts: Sequence[Contact], behaviour: str, direction: str, agent: str
+) -> Iterator[Quote]:
     for contact in _by_score(contacts, best_first=False):
         if direction == "less":
             if q := _agent_quotes(
                 contact, [(f.turn, f.start, f.end) for f in contact.findings(behaviour)], agent
             ):
-                return q
+                yield q
         elif not contact.has(behaviour) and contact.outcome is not None:
             own = [t for t in contact.conversation.turns if t.role is Role.AGENT and t.author == agent]
-            if own:
-                return quote(contact.conversation, own[-1].index, 0, len(own[-1].text))
-    return None
+            if own and (q := quote(contact.conversation, own[-1].index, 0, len(own[-1].text))):
+                yield q
 
 
 def build_coaching(
@@ -175,12 +199,6 @@ def build_coaching(
             if gap <= 0 or weight <= 0:
                 continue
             own = by_agent.get(card.name, [])
-            best = _best_example(own, target.best_example, card.name)
-            best_from: Literal["own", "team"] | None = "own" if best else None
-            if best is None:
-                teammates = [c for c in team_members if card.name not in c.agents]
-                best = _best_example(teammates, target.best_example, None)
-                best_from = "team" if best else None
             affected = (
                 sum(1 for c in own if c.has(behaviour))
                 if target.direction == "less"
@@ -197,15 +215,30 @@ def build_coaching(
                     weight=weight,
                     priority=weight * gap,
                     contacts_affected=affected,
-                    worst=_worst_example(own, behaviour, target.direction, card.name),
-                    best=best,
-                    best_from=best_from,
+                    worst=None,
+                    best=None,
+                    best_from=None,
                 )
             )
         candidates.sort(key=lambda item: (-item.priority, item.behaviour))
+        # Quotes in priority order, each line used once per plan where the contacts allow.
+        used: Used = set()
+        own = by_agent.get(card.name, [])
+        teammates = [c for c in team_members if card.name not in c.agents]
+        chosen = []
+        for item in candidates[:max_items]:
+            target = targets.targets[item.behaviour]
+            worst = _first_unused(_worst_examples(own, item.behaviour, item.direction, card.name), used)
+            best = _best_example(own, target.best_example, card.name, used)
+            best_from: Literal["own", "team"] | None = "own" if best else None
+            if best is None:
+                best = _best_example(teammates, target.best_example, None, used)
+                best_from = "team" if best else None
+            chosen.append(item.model_copy(update={"worst": worst, "best": best, "best_from": best_from}))
+        candidates = chosen
         note = "" if candidates else "at or better than the team on every coached behaviour"
         plans.append(
-            CoachingPlan(agent=card.name, team=card.team, items=tuple(candidates[:max_items]), note=note)
+            CoachingPlan(agent=card.name, team=card.team, items=tuple(candidates), note=note)
         )
 
     team_plans = []

@@ -63,7 +63,12 @@ def test_plan_targets_the_agents_gap_and_quotes_their_own_lines():
     assert first.direction == "less"
     assert first.agent_rate == 3 / 5 and first.team_rate == 3 / 10
     assert first.worst is not None and first.worst.text == STONEWALL
-    assert first.worst.author == "greg" and first.worst.conversation_id == "g0"  # lowest score first
+    # Lowest score first, but g0's line already illustrates the higher-priority item ("more ownership"):
+    # each line serves one item of a plan where the contacts allow.
+    assert greg.items[0].worst is not None and greg.items[0].worst.conversation_id == "g0"
+    assert first.worst.author == "greg" and first.worst.conversation_id == "g1"
+    lines = [(q.conversation_id, q.turn) for i in greg.items for q in (i.worst, i.best) if q is not None]
+    assert len(lines) == len(set(lines))
     assert first.best is not None and first.best_from == "own" and first.best.text == CLEAR_NO
     by_id = {c.id: c.conversation for c in contacts}
     for item in greg.items:
