@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fixfirst.pipeline.redactor import redactor_for
 from fixfirst.store import Store
 from fixfirst.store.web_records import get_or_create_setting
-from fixfirst.web import api, calibration, coaching_sessions, exports, pages, sampling, survey_form
+from fixfirst.web import api, calibration, coaching_sessions, exports, pages, sampling, survey_form, users
 from fixfirst.web.auth import SessionCodec
 from fixfirst.web.context import LoginRequired, WebContext
 from fixfirst.web.insights_cache import InsightsCache, InsightsNotReady
@@ -122,6 +122,7 @@ def create_app(
     app.include_router(calibration.router)
     app.include_router(coaching_sessions.router)
     app.include_router(exports.router)
+    app.include_router(users.router)
     app.include_router(survey_form.router)
     _install_security_headers(app)
     _install_error_pages(app, context)

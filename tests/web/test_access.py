@@ -94,6 +94,8 @@ LISTS: list[tuple[str, str, str, str]] = [
     ("/my-queue", "orders_lead", "/my-queue", "scoped"),
     ("/calibration", "alex", "/calibration", "denied"),
     ("/calibration", "orders_lead", "/calibration", "scoped"),
+    ("/users", "alex", "/users", "denied"),
+    ("/users", "orders_lead", "/users", "denied"),
     ("/conversations.csv", "alex", "/conversations.csv", "scoped"),
     ("/conversations.csv", "orders_lead", "/conversations.csv?team=Technical%20Support", "scoped"),
     ("/", "alex", "/", "scoped"),
