@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the browser tests of the HTML report need (tests marked `browser`):
+# Installs what the browser and call tests need (tests marked `browser`, tests/calls):
 #   - Debian's chromium package (the only browser we use; nothing is downloaded outside apt),
+#   - Debian's espeak-ng (renders the scripted test calls to speech),
 #   - the Python `playwright` package, pinned; its wheel bundles the driver it needs.
 # It never runs `playwright install`: browsers must come from Debian's package, not from a CDN.
 # Usage: scripts/install_browser.sh [PYTHON]   (default: .venv/bin/python next to this repo, else python3)
@@ -21,6 +22,14 @@ if [[ ! -x /usr/bin/chromium ]]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium
 else
   echo "install_browser: /usr/bin/chromium already present" >&2
+fi
+
+if ! command -v espeak-ng >/dev/null; then
+  sudo_cmd=()
+  if [[ "$(id -u)" != "0" ]]; then sudo_cmd=(sudo); fi
+  echo "install_browser: installing Debian's espeak-ng" >&2
+  "${sudo_cmd[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends espeak-ng
 fi
 
 if ! "$python" -c "import playwright, importlib.metadata as m; assert m.version('playwright') == '$PLAYWRIGHT_VERSION'" 2>/dev/null; then

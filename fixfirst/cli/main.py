@@ -18,6 +18,7 @@ from fixfirst.cli import exit_codes
 from fixfirst.cli.web_commands import register_web_commands
 from fixfirst.errors import ConfigError, FixFirstError, InputError, StoreError
 from fixfirst.ingest import Reject
+from fixfirst.ingest.calls.recording import CallOptions
 from fixfirst.pipeline.workers import default_workers
 from fixfirst.store import Store
 
@@ -43,6 +44,12 @@ class Format(StrEnum):
     ZENDESK = "zendesk"
     SURVEYS = "surveys"
     PARQUET = "parquet"
+    CALL = "call"
+
+
+class AgentChannel(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
 
 
 #: CLI spellings -> ingest adapter names.
@@ -76,6 +83,15 @@ RedactOption = Annotated[
                  "before storing (default on). --no-redact only for already de-identified data."),
 ]
 RejectsOption = Annotated[Path, typer.Option("--rejects", help="Where rejected records are written (JSONL).")]
+AgentChannelOption = Annotated[
+    AgentChannel,
+    typer.Option("--agent-channel", help="Call recordings: the stereo channel the agent speaks on."),
+]
+AsrModelOption = Annotated[
+    Path | None,
+    typer.Option("--asr-model", help="Call recordings: a CTranslate2 Whisper model folder (default: the bundled "
+                 "tiny.en)."),
+]
 WorkersOption = Annotated[
     int | None,
     typer.Option("--workers", "-w", min=1, show_default="all cores",
@@ -161,8 +177,11 @@ def ingest(
     rejects: RejectsOption = Path("rejects.jsonl"),
     batch_size: Annotated[int, typer.Option(min=1, help="Records per transaction.")] = 500,
     workers: WorkersOption = None,
+    agent_channel: AgentChannelOption = AgentChannel.LEFT,
+    asr_model: AsrModelOption = None,
 ) -> None:
-    """Load conversations and surveys into the store (idempotent: re-running never duplicates).
+    """Load conversations, surveys and call recordings (WAV/MP3/FLAC/OGG, transcribed offline) into the
+    store (idempotent: re-running never duplicates).
 
     Exit codes: 0 all loaded, 3 some records rejected (listed in --rejects), 4 nothing could be read.
     """
@@ -173,6 +192,7 @@ def ingest(
         summary = ingest_files(
             paths, store, format=_adapter(format), csv_mapping=mapping, redact=redact, rejects_path=rejects,
             batch_size=batch_size, workers=workers or default_workers(),
+            call_options=CallOptions(agent_channel=agent_channel.value, asr_model=asr_model),
             on_item=lambda _item: progress.advance(task), on_reject=_print_reject,
         )
     out_console.print(_ingest_table(summary))
@@ -193,6 +213,8 @@ def analyze_command(
     redact: RedactOption = True,
     rejects: RejectsOption = Path("rejects.jsonl"),
     workers: WorkersOption = None,
+    agent_channel: AgentChannelOption = AgentChannel.LEFT,
+    asr_model: AsrModelOption = None,
     scorecard: Annotated[str | None, typer.Option(help="Scorecard name or YAML file.")] = None,
     lexicon_dir: Annotated[list[Path] | None, typer.Option("--lexicon-dir", help="Folder of company YAML "
                                                            "phrase lists extending the built-in ones.")] = None,
@@ -233,7 +255,8 @@ def analyze_command(
             try:
                 summary = analyze_files(paths, store=store, format=_adapter(format), csv_mapping=mapping,
                                         redact=redact, rejects_path=rejects, workers=workers or default_workers(),
-                                        **options)
+                                        call_options=CallOptions(agent_channel=agent_channel.value,
+                                                                 asr_model=asr_model), **options)
             finally:
                 if store:
                     store.close()

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Union
 
 from fixfirst.errors import InputError
+from fixfirst.ingest.call_audio import is_sidecar
+from fixfirst.ingest.calls.recording import CallOptions
 from fixfirst.ingest.csv_mapping import CsvMapping, coerce_mapping, load_csv_mapping
 from fixfirst.ingest.formats import FORMAT_NAMES, adapter_for, detect_format
 from fixfirst.ingest.redaction import REDACTION_VERSION, Redactor
@@ -48,7 +50,8 @@ def expand_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     for item in items:
         path = Path(item)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            files += [p for p in found if not is_sidecar(p)]
         else:
             files.append(path)
     return files
@@ -60,6 +63,7 @@ def read_sources(
     *,
     csv_mapping: CsvMapping | dict | str | Path | None = None,
     redact: bool | Redactor = True,
+    call_options: CallOptions | None = None,
 ) -> Iterator[IngestItem]:
     """Yield Conversations, Surveys and Rejects from files (or directories of files), lazily.
 
@@ -69,6 +73,7 @@ def read_sources(
         csv_mapping: for the generic CSV format: a CsvMapping, a dict of its keys, or a YAML file.
         redact: True (default) redacts text with a default Redactor, a Redactor uses that one,
             False keeps text as it is (only for data that is already de-identified).
+        call_options: for call recordings: the agent's stereo channel and the ASR model.
 
     Raises:
         InputError: a file is missing, unreadable, or of no known format - checked for every
@@ -86,6 +91,11 @@ def read_sources(
     redactor = redact if isinstance(redact, Redactor) else (Redactor() if redact else None)
     for file, name in plan:
         adapter = adapter_for(name)
-        items = adapter.read(file, mapping=mapping) if name == "csv" else adapter.read(file)
+        if name == "csv":
+            items = adapter.read(file, mapping=mapping)
+        elif name == "call":
+            items = adapter.read(file, options=call_options)
+        else:
+            items = adapter.read(file)
         for item in items:
             yield item if redactor is None else redactor.redact_item(item)

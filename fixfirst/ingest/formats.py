@@ -10,12 +10,21 @@ from pathlib import Path
 from types import ModuleType
 
 from fixfirst.errors import InputError
-from fixfirst.ingest import conversations_parquet, fixfirst_jsonl, generic_csv, surveys_csv, twcs_csv, zendesk_json
+from fixfirst.ingest import (
+    call_audio,
+    conversations_parquet,
+    fixfirst_jsonl,
+    generic_csv,
+    surveys_csv,
+    twcs_csv,
+    zendesk_json,
+)
 from fixfirst.ingest.csv_mapping import CsvMapping
 from fixfirst.ingest.csv_records import read_header
 from fixfirst.ingest.source_lines import open_binary, read_head
 
 ADAPTERS: dict[str, ModuleType] = {
+    call_audio.NAME: call_audio,
     conversations_parquet.NAME: conversations_parquet,
     fixfirst_jsonl.NAME: fixfirst_jsonl,
     zendesk_json.NAME: zendesk_json,
@@ -43,6 +52,8 @@ def detect_format(path: str | Path, csv_mapping: CsvMapping | None = None) -> st
     """
     file = Path(path)
     open_binary(file).close()  # missing / directory / unreadable -> InputError naming the file
+    if call_audio.sniff(file):  # binary, by name: a recording is never read as text
+        return call_audio.NAME
     if conversations_parquet.sniff(file):  # binary: sniffed before anything reads it as text
         return conversations_parquet.NAME
     head = read_head(file)

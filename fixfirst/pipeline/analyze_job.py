@@ -13,6 +13,7 @@ from typing import IO, Protocol
 from fixfirst.analyze import result_to_json
 from fixfirst.analyze.result_parquet import ResultParquetWriter
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
+from fixfirst.ingest.calls.recording import CallOptions
 from fixfirst.model import AnalysisResult, Conversation, Survey
 from fixfirst.pipeline.ingest_job import DEFAULT_BATCH_SIZE
 from fixfirst.pipeline.redactor import redactor_for
@@ -113,6 +114,7 @@ def analyze_files(
     format: str = "auto",  # noqa: A002 - mirrors the --format option
     csv_mapping: CsvMapping | str | Path | None = None,
     redact: bool | Redactor = True,
+    call_options: CallOptions | None = None,
     rejects_path: str | Path = "rejects.jsonl",
     scorecard: str | Path | None = None,
     lexicon_dirs: Iterable[str | Path] = (),
@@ -127,7 +129,7 @@ def analyze_files(
     processes redact and analyse; the output is the same for any number of workers.
     """
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
-    items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
+    items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False, call_options=call_options)
     analysed = prepared(items, workers=workers, redactor=redactor_for(redact, store), analyze_options=options)
     return write_analysed(analysed, out=out, store=store, rejects_path=rejects_path, batch_size=batch_size,
                           on_result=on_result)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixfirst.ingest import CsvMapping, Redactor, Reject, RejectsWriter, read_sources
+from fixfirst.ingest.calls.recording import CallOptions
 from fixfirst.model import Conversation, Survey
 from fixfirst.pipeline.redactor import redactor_for
 from fixfirst.pipeline.workers import prepared
@@ -49,6 +50,7 @@ def ingest_files(
     format: str = "auto",  # noqa: A002 - mirrors the --format option
     csv_mapping: CsvMapping | str | Path | None = None,
     redact: bool | Redactor = True,
+    call_options: CallOptions | None = None,
     rejects_path: str | Path = "rejects.jsonl",
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int = 1,
@@ -65,7 +67,7 @@ def ingest_files(
     surveys: list[Survey] = []
     read = 0
     with RejectsWriter(rejects_path) as rejects:
-        items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False)
+        items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False, call_options=call_options)
         for item, _ in prepared(items, workers=workers, redactor=redactor_for(redact, store)):
             if isinstance(item, Reject):
                 rejects.write(item)

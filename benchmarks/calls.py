@@ -1,0 +1,103 @@
+"""Calls: transcription speed, word error rate, speaker split and call-metric errors on scripted calls.
+
+Each scripted call (fixfirst/ingest/calls/scripted_call.py: espeak-ng voices, known silences, an
+announced hold, overlaps) is rendered stereo and mono and read back through the real path
+(`read_recording`: PyAV decode, silero VAD, faster-whisper). Printed: real-time factor (seconds of
+compute per second of audio, one CPU thread, the model loaded once before), WER against the
+script, speaker attribution (the script's words whose line is covered mostly by a turn of the right
+party), the error in
+seconds of first answer, longest silence, hold and overtalk, and the cost of one call hour.
+
+    .venv/bin/python benchmarks/calls.py [--asr-model PATH] [--repeat 1] [--json OUT]
+
+Needs espeak-ng and the calls extra (scripts/setup.sh --dev and scripts/install_browser.sh).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from fixfirst.ingest.calls.recording import CallOptions, read_recording
+from fixfirst.ingest.calls.scripted_call import SCRIPTS, ScriptedCall, build_call, word_error_rate
+
+
+def speaker_accuracy(call: ScriptedCall, turns: list) -> float:
+    """Share of the script's words whose line is covered mostly by a turn of the right party."""
+    right = total = 0
+    for line, (start, end) in zip(call.lines, call.spans, strict=True):
+        words = len(line.text.split())
+        total += words
+        cover = {}
+        for turn in turns:
+            shared = min(end, turn.end) - max(start, turn.start)
+            if shared > 0:
+                cover[turn.party] = cover.get(turn.party, 0.0) + shared
+        if cover and max(cover, key=cover.get) == line.party:
+            right += words
+    return right / total
+
+
+def measure(name: str, call: ScriptedCall, options: CallOptions) -> dict:
+    started = time.perf_counter()
+    recording = read_recording(call.path, options)
+    seconds = time.perf_counter() - started
+    m = recording.metrics
+    reference = " ".join(line.text for line in call.lines)
+    spans = call.spans
+    hold_true = next(
+        (spans[i + 1][0] - spans[i][1] for i, line in enumerate(call.lines[:-1]) if "hold for" in line.text), 0.0
+    )
+    gaps = sorted(spans)
+    silence_true = max((b[0] - a[1] for a, b in zip(gaps, gaps[1:], strict=False)), default=0.0)
+    overtalk_true = sum(max(0.0, -line.gap_s) for line in call.lines[1:])
+    return {
+        "call": name,
+        "channels": recording.channels,
+        "audio_s": round(call.duration_s, 1),
+        "compute_s": round(seconds, 2),
+        "rtf": round(seconds / call.duration_s, 3),
+        "wer": round(word_error_rate(reference, " ".join(t.text for t in recording.turns)), 3),
+        "speaker_words": round(speaker_accuracy(call, recording.turns), 3),
+        "first_answer_err_s": round(abs((m.first_answer_s or 0) - spans[0][0]), 2),
+        "silence_err_s": round(abs(m.longest_silence_s - silence_true), 2),
+        "hold_err_s": round(abs(m.hold_s - hold_true), 2),
+        "overtalk_err_s": round(abs(m.overtalk_s - overtalk_true), 2) if recording.channels == 2 else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--asr-model", type=Path, help="a CTranslate2 Whisper folder (default: bundled tiny.en)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    options = CallOptions(asr_model=args.asr_model, cpu_threads=1)
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        # Load the model once before timing (as a server or a batch would).
+        build_call(Path(folder) / "warm.wav", list(SCRIPTS.values())[0][:1])
+        read_recording(Path(folder) / "warm.wav", options)
+        for name, lines in SCRIPTS.items():
+            for stereo in (True, False):
+                call = build_call(Path(folder) / f"{name}-{'stereo' if stereo else 'mono'}.wav", lines, stereo=stereo)
+                rows.append(measure(name, call, options))
+    columns = list(rows[0])
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join("-" if row[c] is None else str(row[c]) for c in columns) + " |")
+    audio = sum(r["audio_s"] for r in rows)
+    compute = sum(r["compute_s"] for r in rows)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nreal-time factor overall {compute / audio:.3f} (one thread): one call hour costs "
+          f"{compute / audio * 60:.1f} CPU-minutes; peak RSS {peak:.0f} MiB")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Ingest adapter for call recordings (WAV, MP3, FLAC, OGG): one recording, one Conversation.
+
+The transcript's turns are the parties' speech in time order (`fixfirst.ingest.calls`); each turn
+keeps its start and end seconds in ``metadata.call.turn_times`` (and ``ts`` when the call's start
+time is known), and the call metrics go to ``metadata.call.metrics``. Who and when come from a
+sidecar JSON next to the file (``call-17.wav.json`` or ``call-17.json``: ``call_id``, ``agent_id``,
+``team``, ``customer_id``, ``started_at``, ``queue``, ``company``); without one, the file name is the
+id. The audio itself is not stored. Redaction runs on the transcript like on any text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fixfirst.errors import InputError
+from fixfirst.ingest.calls.recording import AUDIO_SUFFIXES, CallOptions, Recording, read_recording
+from fixfirst.ingest.conversation_builder import RecordError, build_conversation
+from fixfirst.ingest.reject import Reject, summarise_validation_error
+from fixfirst.model import Conversation
+
+NAME = "call"
+SIDECAR_KEYS = ("call_id", "agent_id", "team", "customer_id", "started_at", "queue", "company")
+
+
+def sniff(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in AUDIO_SUFFIXES
+
+
+def is_sidecar(path: Path) -> bool:
+    """A recording's metadata file (`x.wav.json` or `x.json` beside `x.wav`): read with it, not as input."""
+    if path.suffix.lower() != ".json":
+        return False
+    stem = path.with_suffix("")
+    if stem.suffix.lower() in AUDIO_SUFFIXES:
+        return stem.is_file()
+    return any(stem.with_suffix(suffix).is_file() for suffix in AUDIO_SUFFIXES)
+
+
+def sidecar(path: Path) -> dict[str, Any]:
+    """The recording's metadata file, if there is one (InputError when it is not a JSON object)."""
+    for candidate in (path.with_name(path.name + ".json"), path.with_suffix(".json")):
+        if candidate.is_file():
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise InputError(f"{candidate}: not a readable JSON object ({error})") from None
+            if not isinstance(data, dict):
+                raise InputError(f"{candidate}: must be a JSON object with {', '.join(SIDECAR_KEYS)}")
+            return data
+    return {}
+
+
+def record_of(path: Path, recording: Recording, meta: dict[str, Any]) -> dict[str, Any]:
+    """The FixFirst record of a transcribed call (what `build_conversation` validates)."""
+    started = meta.get("started_at")
+    start_time = datetime.fromisoformat(started) if isinstance(started, str) else None
+    agent, customer = meta.get("agent_id"), meta.get("customer_id")
+    turns = [
+        {
+            "role": t.party,
+            "author": agent if t.party == "agent" else customer,
+            "text": t.text,
+            **({"ts": (start_time + timedelta(seconds=t.start)).isoformat()} if start_time else {}),
+        }
+        for t in recording.turns
+    ]
+    return {
+        "id": str(meta.get("call_id") or f"call-{path.stem}"),
+        "channel": "call",
+        "company": meta.get("company"),
+        "started_at": started,
+        "customer_id": customer,
+        "agent_ids": [agent] if agent else [],
+        "team": meta.get("team"),
+        "turns": turns,
+        "metadata": {
+            "queue": meta.get("queue"),
+            "call": {
+                "recording": path.name,
+                "channels": recording.channels,
+                "turn_times": [[round(t.start, 2), round(t.end, 2)] for t in recording.turns],
+                "metrics": recording.metrics.as_dict(),
+            },
+        },
+    }
+
+
+def read(path: str | Path, options: CallOptions | None = None) -> Iterator[Conversation | Reject]:
+    """Transcribe one recording; a Reject naming the file and the reason when it cannot be read."""
+    file = Path(path)
+    try:
+        meta = sidecar(file)
+        recording = read_recording(file, options)
+    except InputError as error:
+        yield Reject.of(file, 1, str(error).removeprefix(f"{file}: "))
+        return
+    if not recording.turns:
+        yield Reject.of(file, 1, "no speech found in the recording")
+        return
+    try:
+        yield build_conversation(record_of(file, recording, meta))
+    except RecordError as error:
+        yield Reject.of(file, 1, str(error))
+    except ValidationError as error:
+        yield Reject.of(file, 1, summarise_validation_error(error))

