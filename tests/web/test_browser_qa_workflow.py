@@ -89,9 +89,10 @@ def sampling_live(web_db: WebDb, tmp_path_factory: pytest.TempPathFactory) -> It
         yield base
 
 
-def test_sampling_rule_draw_my_queue_and_blind_review(browser: Any, sampling_live: str) -> None:
-    """A QA lead adds a rule and draws a week for a reviewer; the reviewer is notified, works "my queue"
-    (agent, team, channel, date shown) through a blind review, and the item shows done."""
+def test_sampling_assignment_blind_review_dispute_decision_notification(browser: Any, sampling_live: str) -> None:
+    """The chain end to end: a QA lead adds a rule and draws a week for a reviewer; the reviewer is
+    notified, works "my queue" (agent, team, channel, date shown) through a blind review and the item
+    shows done; the agent disputes that outcome, the lead (not its reviewer) decides, the agent is told."""
     lead = _as(browser, sampling_live, "admin")
     lead.goto("/sampling")
     rule_form = lead.page.locator("form.rule-form")
@@ -114,19 +115,39 @@ def test_sampling_rule_draw_my_queue_and_blind_review(browser: Any, sampling_liv
     reviewer.page.wait_for_url(re.compile(r"/my-queue$"))
     rows = reviewer.page.locator("table.my-queue tbody tr.open")
     assert rows.count() == 2
-    first = rows.first.inner_text()
+    alex_row = rows.filter(has_text="alex.rowe")  # one per agent: one of alex's, one of jo's
+    first = alex_row.inner_text()
     assert "Orders & Delivery" in first and "2025-03-0" in first and "One per agent" in first
-    rows.first.locator("a.blind-review").click()
+    conversation = alex_row.get_attribute("data-conversation")
+    alex_row.locator("a.blind-review").click()
     reviewer.page.wait_for_url(re.compile(r"/review$"))
     assert reviewer.page.locator("#machine-outcome").count() == 0  # blind
-    reviewer.page.check("input[name=outcome][value=resolved]")
+    reviewer.page.check("input[name=outcome][value=unresolved]")
     reviewer.page.click("text=Submit and compare")
     reviewer.page.wait_for_url(re.compile(r"compared=1"))
     reviewer.page.click("nav >> text=My queue")
     reviewer.page.wait_for_url(re.compile(r"/my-queue$"))
     assert reviewer.page.locator("table.my-queue tbody tr.open").count() == 1
     assert reviewer.page.locator("table.my-queue tbody tr.done .status").inner_text() == "done"
-    for tab in (lead, reviewer):
+
+    # The agent disputes the reviewed outcome; the lead (not its reviewer) decides; the agent is told.
+    agent = _as(browser, sampling_live, "alex")
+    agent.goto(f"/conversations/{conversation}")
+    dispute = agent.page.locator("form.dispute-form", has=agent.page.locator("input[name=item][value=outcome]"))
+    dispute.locator("textarea[name=comment]").fill("I booked the follow-up call with a date")
+    dispute.locator("button[type=submit]").click()
+    agent.page.wait_for_url(re.compile(r"disputed=1"))
+    reviewer.goto(f"/conversations/{conversation}")
+    assert reviewer.page.locator("form.decide-form").count() == 0  # she reviewed the outcome
+    lead.goto(f"/conversations/{conversation}")
+    decide = lead.page.locator("form.decide-form")
+    decide.locator("select[name=decision]").select_option("upheld")
+    decide.locator("input[name=reason]").fill("no date was given in the call")
+    decide.locator("button[type=submit]").click()
+    lead.page.wait_for_load_state("load")
+    agent.goto("/notifications")
+    assert agent.page.locator("text=Your dispute on " + str(conversation) + " was upheld by admin.").count() == 1
+    for tab in (lead, reviewer, agent):
         tab.assert_clean()
         tab.close()
 
