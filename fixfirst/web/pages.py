@@ -54,6 +54,7 @@ from fixfirst.web.views import (
     NotVisible,
     agent_view,
     agreement_for,
+    call_turn_times,
     conversation_detail,
     list_conversations,
     review_queue_for,
@@ -306,8 +307,10 @@ def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
             label=f.label, turn=f.turn, start=f.start, end=f.end, confidence=f.confidence, explanation=f.explanation
         )
         by_turn.setdefault(f.turn, []).append((number, row))
+    times = call_turn_times(detail.conversation)
     turns = [
-        {"turn": t, "html": highlight_with_anchors(t.text, by_turn.get(t.index, [])), "marked": t.index in by_turn}
+        {"turn": t, "html": highlight_with_anchors(t.text, by_turn.get(t.index, [])), "marked": t.index in by_turn,
+         "seconds": times.get(t.index)}
         for t in detail.conversation.turns
     ]
     latest = latest_reviews(detail.reviews).get(conversation_id, {})
@@ -334,6 +337,7 @@ def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
             "tone": label_tone(f.label),
             "review": latest.get(finding_item(f)),
             "disputes": disputes.get(finding_item(f), []),
+            "seconds": times.get(f.turn),
         }
         for number, f in enumerate(findings)
     ]
@@ -354,6 +358,7 @@ def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
         disputed=request.query_params.get("disputed") == "1",
         outcome_disputes=disputes.get(OUTCOME_ITEM, []),
         comparison=_comparison(detail.result, latest) if request.query_params.get("compared") == "1" else None,
+        call=detail.conversation.metadata.get("call") if times else None,
     )
 
 

@@ -61,6 +61,14 @@ def count_label(total: int) -> str:
     return f"{listing.COUNT_CAP:,}+" if total > listing.COUNT_CAP else f"{total:,}"
 
 
+def clock(seconds: float | None) -> str:
+    """Seconds into a recording as m:ss (a call's turn and finding times)."""
+    if seconds is None:
+        return "–"
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 def register_template_filters(env: Environment) -> None:
     env.filters.update(
         count_label=count_label,
@@ -74,4 +82,5 @@ def register_template_filters(env: Environment) -> None:
         mix=mix,
         outcome_name=outcome_name,
         tone=label_tone,
+        clock=clock,
     )

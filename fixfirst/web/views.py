@@ -91,8 +91,22 @@ def conversation_detail(store: Store, who: Principal, conversation_id: str) -> C
     )
 
 
+def call_turn_times(conversation: Conversation) -> dict[int, tuple[float, float]]:
+    """Turn index -> (start, end) seconds into the recording, for calls (`metadata.call.turn_times`);
+    empty for text conversations or when the stored times do not fit the turns."""
+    call = conversation.metadata.get("call")
+    times = call.get("turn_times") if isinstance(call, dict) else None
+    if not isinstance(times, list) or len(times) != len(conversation.turns):
+        return {}
+    try:
+        return {i: (float(start), float(end)) for i, (start, end) in enumerate(times)}
+    except (TypeError, ValueError):
+        return {}
+
+
 def detail_json(detail: ConversationDetail) -> dict[str, Any]:
     result = detail.result
+    times = call_turn_times(detail.conversation)
     findings = []
     if result is not None:
         for f in result.findings:
@@ -101,6 +115,8 @@ def detail_json(detail: ConversationDetail) -> dict[str, Any]:
                     **f.model_dump(mode="json"),
                     "item": finding_item(f),
                     "evidence": f.evidence.model_dump(mode="json"),
+                    # Calls: where in the recording the finding's turn is (seconds), to play from there.
+                    "seconds": list(times[f.turn]) if f.turn in times else None,
                 }
             )
     return {

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from fixfirst.ingest.calls.recording import CallOptions, Recording, read_recording
 from fixfirst.ingest.calls.scripted_call import (
@@ -19,6 +20,10 @@ from fixfirst.ingest.calls.scripted_call import (
     word_error_rate,
 )
 from fixfirst.store import Store
+from fixfirst.store.web_records import create_api_token, get_user_by_name
+from fixfirst.web.app import create_app
+from fixfirst.web.auth import create_user
+from fixfirst.web.template_filters import clock
 
 pytestmark = pytest.mark.skipif(not espeak_available(), reason="needs espeak-ng (scripts/install_browser.sh)")
 pytest.importorskip("faster_whisper", reason="needs the calls extra: pip install -e '.[calls]'")
@@ -96,6 +101,22 @@ def test_fixfirst_ingest_stores_a_scored_call_with_metadata(tmp_path: Path) -> N
     assert result.outcome.label.value in {"owned_followup", "resolved", "clear_no", "unresolved", "deflected",
                                           "moved_private"}
     assert all(f.turn < len(conversation.turns) for f in result.findings)
+
+    # The dashboard shows the call: metrics, each turn's time, each finding's time (API too).
+    with Store.open(db) as store:
+        create_user(store, "lead", "a long enough password", "admin")
+        token = create_api_token(store, get_user_by_name(store, "lead").id, "t")
+    with TestClient(create_app(db)) as client:
+        form = client.get("/login").text
+        csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        client.post("/login", data={"username": "lead", "password": "a long enough password", "csrf_token": csrf})
+        page = client.get("/conversations/CALL-1").text
+        api = client.get("/api/conversations/CALL-1", headers={"Authorization": f"Bearer {token}"}).json()
+    assert 'class="card call-metrics"' in page and "Hold (announced)" in page
+    start, end = call["turn_times"][0]
+    assert f'<span class="turn-time">{clock(start)}–{clock(end)}</span>' in page
+    for finding in api["result"]["findings"]:
+        assert finding["seconds"] == call["turn_times"][finding["turn"]]
 
 
 def test_options_choose_the_agents_channel(stereo: tuple[ScriptedCall, Recording], tmp_path: Path) -> None:
