@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fixfirst.model import Behaviour, Outcome
 from fixfirst.report.highlight import label_tone
 from fixfirst.report.report_model import FindingRow
+from fixfirst.store.call_summary import call_summary
 from fixfirst.store.coaching_sessions import follow_up, list_coaching_sessions
 from fixfirst.store.web_records import (
     DISPUTE_OPEN,
@@ -219,7 +220,8 @@ def team_page(team: str, request: Request, ctx: Ctx, who: PageUser, where: Slice
     insights = ctx.cache.insights(None, where)
     plan = next((p for p in insights.team_coaching if p.team == team), None)
     agents = [a for a in visible_agents(insights, who) if a.team == team]
-    return render(request, ctx, who, "team.html", card=card, plan=plan, agents=agents, where=where)
+    return render(request, ctx, who, "team.html", card=card, plan=plan, agents=agents, where=where,
+                  calls=call_summary(ctx.store, team=team))
 
 
 @router.get("/agents", response_class=HTMLResponse)
@@ -239,7 +241,8 @@ def agent_page(
     total, recent = list_conversations(ctx.store, who, ConversationFilter(agent=agent_id), limit=20, offset=0)
     sessions = [(s, follow_up(ctx.store, s)) for s in list_coaching_sessions(ctx.store, agent_id)]
     return render(request, ctx, who, "agent.html", card=card, plan=plan, recent=recent, total=total,
-                  where=where, sessions=sessions, today=datetime.now(UTC).date().isoformat())
+                  where=where, sessions=sessions, today=datetime.now(UTC).date().isoformat(),
+                  calls=call_summary(ctx.store, agent=agent_id))
 
 
 def day_or_none(value: str | None) -> datetime | None:

@@ -111,10 +111,15 @@ def test_fixfirst_ingest_stores_a_scored_call_with_metadata(tmp_path: Path) -> N
         csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         client.post("/login", data={"username": "lead", "password": "a long enough password", "csrf_token": csrf})
         page = client.get("/conversations/CALL-1").text
+        agent_page = client.get("/agents/sam.ortiz").text
+        team_page = client.get("/teams/Broadband").text
         api = client.get("/api/conversations/CALL-1", headers={"Authorization": f"Bearer {token}"}).json()
     assert 'class="card call-metrics"' in page and "Hold (announced)" in page
     start, end = call["turn_times"][0]
     assert f'<span class="turn-time">{clock(start)}–{clock(end)}</span>' in page
+    for summary in (agent_page, team_page):  # one call: the medians are its own metrics
+        box = summary[summary.index('class="card calls-summary"') :]
+        assert "Calls <span class=\"muted\">(1)</span>" in box and "1 call with an announced hold" in box
     for finding in api["result"]["findings"]:
         assert finding["seconds"] == call["turn_times"][finding["turn"]]
 
