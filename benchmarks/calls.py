@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from fixfirst.ingest.call_audio import read_calls
 from fixfirst.ingest.calls.recording import CallOptions, read_recording
 from fixfirst.ingest.calls.scripted_call import SCRIPTS, ScriptedCall, build_call, word_error_rate
 
@@ -77,6 +78,7 @@ def main() -> None:
     args = parser.parse_args()
     options = CallOptions(asr_model=args.asr_model, cpu_threads=1)
     rows = []
+    parallel = []
     with tempfile.TemporaryDirectory() as folder:
         # Load the model once before timing (as a server or a batch would).
         build_call(Path(folder) / "warm.wav", list(SCRIPTS.values())[0][:1])
@@ -85,6 +87,13 @@ def main() -> None:
             for stereo in (True, False):
                 call = build_call(Path(folder) / f"{name}-{'stereo' if stereo else 'mono'}.wav", lines, stereo=stereo)
                 rows.append(measure(name, call, options))
+        # Parallel transcription (`--workers`): the same recordings by 1 process (this one, model loaded)
+        # and by 2 fresh processes (each loads the model: included).
+        paths = sorted(Path(folder).glob("*-*.wav"))
+        for workers in (1, 2):
+            started = time.perf_counter()
+            list(read_calls(paths, options, workers=workers))
+            parallel.append((workers, time.perf_counter() - started))
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
@@ -95,8 +104,11 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nreal-time factor overall {compute / audio:.3f} (one thread): one call hour costs "
           f"{compute / audio * 60:.1f} CPU-minutes; peak RSS {peak:.0f} MiB")
+    for workers, took in parallel:
+        print(f"{workers} worker(s): {len(rows)} recordings, {audio:.0f} s of audio in {took:.1f} s "
+              f"({audio / took:.1f} s of audio per second)")
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+        args.json.write_text(json.dumps({"calls": rows, "parallel": parallel}, indent=1))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Union
 
 from fixfirst.errors import InputError
-from fixfirst.ingest.call_audio import is_sidecar
+from fixfirst.ingest.call_audio import is_sidecar, read_calls
 from fixfirst.ingest.calls.recording import CallOptions
 from fixfirst.ingest.csv_mapping import CsvMapping, coerce_mapping, load_csv_mapping
 from fixfirst.ingest.formats import FORMAT_NAMES, adapter_for, detect_format
@@ -64,6 +64,7 @@ def read_sources(
     csv_mapping: CsvMapping | dict | str | Path | None = None,
     redact: bool | Redactor = True,
     call_options: CallOptions | None = None,
+    call_workers: int = 1,
 ) -> Iterator[IngestItem]:
     """Yield Conversations, Surveys and Rejects from files (or directories of files), lazily.
 
@@ -74,6 +75,7 @@ def read_sources(
         redact: True (default) redacts text with a default Redactor, a Redactor uses that one,
             False keeps text as it is (only for data that is already de-identified).
         call_options: for call recordings: the agent's stereo channel and the ASR model.
+        call_workers: processes that transcribe recordings in parallel (one CPU thread each).
 
     Raises:
         InputError: a file is missing, unreadable, or of no known format - checked for every
@@ -89,12 +91,14 @@ def read_sources(
         for file in files
     ]
     redactor = redact if isinstance(redact, Redactor) else (Redactor() if redact else None)
+    recordings = [file for file, name in plan if name == "call"]
+    transcribed = read_calls(recordings, call_options, workers=call_workers) if recordings else iter(())
     for file, name in plan:
         adapter = adapter_for(name)
         if name == "csv":
             items = adapter.read(file, mapping=mapping)
         elif name == "call":
-            items = adapter.read(file, options=call_options)
+            items = next(transcribed)  # in input order, transcribed by `call_workers` processes
         else:
             items = adapter.read(file)
         for item in items:

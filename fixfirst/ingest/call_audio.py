@@ -11,7 +11,9 @@ id. The audio itself is not stored. Redaction runs on the transcript like on any
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -89,6 +91,24 @@ def record_of(path: Path, recording: Recording, meta: dict[str, Any]) -> dict[st
             },
         },
     }
+
+
+def _read_all(path: Path, options: CallOptions | None) -> list[Conversation | Reject]:
+    return list(read(path, options))
+
+
+def read_calls(
+    paths: list[Path], options: CallOptions | None, *, workers: int = 1
+) -> Iterator[list[Conversation | Reject]]:
+    """Each recording's items, in input order; with `workers` > 1 recordings are transcribed in that
+    many processes at once (each loads the model once and uses one CPU thread), the output the same."""
+    if workers <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield _read_all(path, options)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(paths)), mp_context=context) as pool:
+        yield from pool.map(_read_all, paths, [options] * len(paths))
 
 
 def read(path: str | Path, options: CallOptions | None = None) -> Iterator[Conversation | Reject]:

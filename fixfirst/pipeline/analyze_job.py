@@ -129,7 +129,9 @@ def analyze_files(
     processes redact and analyse; the output is the same for any number of workers.
     """
     options = {"scorecard": scorecard, "lexicon_dirs": tuple(lexicon_dirs)}
-    items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False, call_options=call_options)
+    items = read_sources(
+        list(paths), format, csv_mapping=csv_mapping, redact=False, call_options=call_options, call_workers=workers
+    )
     analysed = prepared(items, workers=workers, redactor=redactor_for(redact, store), analyze_options=options)
     return write_analysed(analysed, out=out, store=store, rejects_path=rejects_path, batch_size=batch_size,
                           on_result=on_result)

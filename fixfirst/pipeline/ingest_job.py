@@ -67,7 +67,9 @@ def ingest_files(
     surveys: list[Survey] = []
     read = 0
     with RejectsWriter(rejects_path) as rejects:
-        items = read_sources(list(paths), format, csv_mapping=csv_mapping, redact=False, call_options=call_options)
+        items = read_sources(
+            list(paths), format, csv_mapping=csv_mapping, redact=False, call_options=call_options, call_workers=workers
+        )
         for item, _ in prepared(items, workers=workers, redactor=redactor_for(redact, store)):
             if isinstance(item, Reject):
                 rejects.write(item)

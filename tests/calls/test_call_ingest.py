@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from fixfirst.ingest.call_audio import read_calls
 from fixfirst.ingest.calls.recording import CallOptions, Recording, read_recording
 from fixfirst.ingest.calls.scripted_call import (
+    SCRIPTS,
     ScriptedCall,
     build_call,
     espeak_available,
@@ -128,3 +130,10 @@ def test_options_choose_the_agents_channel(stereo: tuple[ScriptedCall, Recording
     call, _ = stereo
     swapped = read_recording(call.path, CallOptions(agent_channel="right"))
     assert [t.party for t in swapped.turns] == ["customer" if line.party == "agent" else "agent" for line in call.lines]
+
+
+def test_two_workers_transcribe_in_parallel_with_the_same_output(tmp_path: Path) -> None:
+    paths = [build_call(tmp_path / f"c{i}.wav", SCRIPTS["billing"]).path for i in range(2)]
+    one = [[item.model_dump() for item in items] for items in read_calls(paths, None, workers=1)]
+    two = [[item.model_dump() for item in items] for items in read_calls(paths, None, workers=2)]
+    assert one == two and len(one) == 2 and all(items and "turns" in items[0] for items in one)
