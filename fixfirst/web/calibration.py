@@ -2,9 +2,9 @@
 then a side-by-side view with per-item agreement (Krippendorff's alpha with n and a 95% bootstrap
 interval, "undefined" where it is).
 
-Blind among reviewers too: a reviewer sees the others' scores (and the machine's) only after
-scoring every conversation of the session, so nobody anchors on a colleague. The lead who made the
-session, and admins, see progress and results at any time.
+Blind among reviewers too: a reviewer - the lead too, when they score - sees the others' scores
+(and the machine's) only after scoring every conversation of the session, so nobody anchors on a
+colleague. A lead or admin who does not score sees progress and results at any time.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fixfirst.model import Behaviour, Outcome
 from fixfirst.store.calibration import (
+    MAX_CONVERSATIONS,
     CalibrationError,
     CalibrationScore,
     CalibrationSession,
@@ -84,11 +85,12 @@ def _may_see_session(who: Principal, session: CalibrationSession) -> bool:
 
 
 def _sees_results(who: Principal, session: CalibrationSession, scores: list[CalibrationScore]) -> bool:
-    """The lead and admins always; a reviewer once they have scored every conversation."""
-    if who.role is UserRole.ADMIN or who.username == session.created_by:
-        return True
-    mine = {s.conversation_id for s in scores if s.reviewer == who.username}
-    return who.username in session.reviewers and mine >= set(session.conversations)
+    """A reviewer of the session (the lead too, when they score) once they have scored every
+    conversation; the lead or an admin who does not score, at any time."""
+    if who.username in session.reviewers:
+        mine = {s.conversation_id for s in scores if s.reviewer == who.username}
+        return mine >= set(session.conversations)
+    return who.role is UserRole.ADMIN or who.username == session.created_by
 
 
 def _session_for(ctx: WebContext, who: Principal, session_id: int) -> CalibrationSession:
@@ -112,7 +114,9 @@ async def calibration_create(request: Request, ctx: Ctx, who: PageUser) -> Respo
     check_csrf(request, str(form.get("csrf_token", "")))
     if not who.can_review:
         raise HTTPException(404, "page not found")
-    ids = [line.strip() for line in str(form.get("conversations", "")).splitlines() if line.strip()]
+    ids = list(dict.fromkeys(line.strip() for line in str(form.get("conversations", "")).splitlines() if line.strip()))
+    if not 1 <= len(ids) <= MAX_CONVERSATIONS:
+        raise HTTPException(422, f"conversations: choose 1 to {MAX_CONVERSATIONS} conversations")
     chosen = {str(v) for v in form.getlist("reviewer")}
     reviewers = [r for r in reviewers_for(ctx) if r.username in chosen]
     for cid in ids:

@@ -81,6 +81,7 @@ def test_three_reviewers_score_blind_then_compare(write_app: FastAPI, with_tara:
     assert made.status_code == 303
     path = made.headers["location"]
 
+    assert 'id="results-hidden"' in lead.get(path).text  # the lead scores too: blind like everyone
     assert _blind(lead, path, ORDERS[0], "owned_followup", ["ownership"]) == 303
     assert _blind(lead, path, ORDERS[1], "deflected", ["hollow_apology"]) == 303
     tara = _client(write_app, "tara")
@@ -101,6 +102,14 @@ def test_three_reviewers_score_blind_then_compare(write_app: FastAPI, with_tara:
     assert "not scored yet" in after  # orders_lead has not scored
 
     assert _client(write_app, "ned").get(path).status_code == 404  # not in the session
+    page = lead.get("/calibration").text
+    watched = lead.post(
+        "/calibration",
+        data={"csrf_token": csrf_from(page), "name": "Watched", "conversations": ORDERS[0],
+              "reviewer": ["orders_lead", "tara"]},
+        follow_redirects=False,
+    )
+    assert 'id="results-hidden"' not in lead.get(watched.headers["location"]).text  # a lead who does not score
     assert _client(write_app, "alex").get("/calibration").status_code == 404
     with Store.open(with_tara.url) as store:
         assert not any(r.reviewer == "tara" for cid in ORDERS for r in iter_reviews(store, cid))
