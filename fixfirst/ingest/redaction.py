@@ -7,7 +7,8 @@ placeholder     entity      how it is found
 ==============  ==========  ===============================================================
 ``<EMAIL>``     e-mail      Presidio ``EmailRecognizer`` (domain checked against the bundled
                             public-suffix snapshot - never the network)
-``<CARD>``      card        Presidio ``CreditCardRecognizer`` (Luhn checked)
+``<CARD>``      card        Presidio ``CreditCardRecognizer`` (Luhn checked); also grouped the way speech
+                            recognition writes a number read aloud ("4,111,111,111,111,111"), Luhn checked
 ``<IBAN>``      IBAN        Presidio ``IbanRecognizer`` (country format + checksum)
 ``<ACCOUNT>``   account     own pattern: 6-18 digits after "account/acct/a/c/member/policy
                             (no/number/#)"
@@ -68,7 +69,7 @@ from fixfirst.ingest.reject import Reject
 from fixfirst.model import MAX_TURN_CHARS, Conversation, Role, Survey
 
 #: Stored in `Conversation.metadata["redacted"]`, so a re-run knows what was already done.
-REDACTION_VERSION = "fixfirst.redaction.v3"
+REDACTION_VERSION = "fixfirst.redaction.v4"
 
 PLACEHOLDERS: dict[str, str] = {
     "EMAIL_ADDRESS": "<EMAIL>",
@@ -94,6 +95,10 @@ _PRIORITY = {entity: rank for rank, entity in enumerate(PLACEHOLDERS)}
 _URL = re.compile(r"(?:https?:\s?//|www\.)[^\s<>\"']+", re.IGNORECASE)
 _DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]{0,3}\d){5,}")
 _LONG_DIGITS = re.compile(r"\d(?:[\s\-]?\d){12,}")
+#: A card number as speech recognition writes it: digits grouped by commas, dots, spaces or hyphens
+#: in any way ("4,111,111,111,111,111", "4 1 1 1 ..."); kept only when its 13-19 digits pass Luhn.
+_SPOKEN_CARD = re.compile(r"(?<![\d,.])\d(?:[ ,.\-]?\d){12,18}(?![\d])")
+
 _IBAN_HINT = re.compile(r"\b[A-Za-z]{2}\d{2}\s?[A-Za-z0-9]{4}")
 _ACCOUNT_HINT = re.compile(r"(?i)\b(?:account|acct|a/c|member|policy|customer|loyalty|card)")
 _STREET_HINT = re.compile(
@@ -196,6 +201,22 @@ class _Span:
     start: int
     end: int
     entity: str
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _spoken_card_spans(text: str) -> list[_Span]:
+    spans = []
+    for match in _SPOKEN_CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if 13 <= len(digits) <= 19 and _luhn_ok(digits):
+            spans.append(_Span(match.start(), match.end(), "CREDIT_CARD"))
+    return spans
 
 
 def _offline_suffix_extractor():  # noqa: ANN202 - tldextract.TLDExtract
@@ -417,9 +438,9 @@ class Redactor:
         if "@" in masked:
             entities.append("SOCIAL_HANDLE")
         text = masked
+        if _LONG_DIGITS.search(text) or _SPOKEN_CARD.search(text):
+            entities.append("CREDIT_CARD")
         if _DIGIT_RUN.search(text):
-            if _LONG_DIGITS.search(text):
-                entities.append("CREDIT_CARD")
             entities.append("US_SSN")
             if _ACCOUNT_HINT.search(text):
                 entities.append("ACCOUNT_NUMBER")
@@ -470,6 +491,8 @@ class Redactor:
             source = text if entity == "EMAIL_ADDRESS" else masked if entity == "SOCIAL_HANDLE" else numbers
             for recognizer in self._recognizers[entity]:
                 spans.extend(self._spans(recognizer, entity, text, source, keep))
+        if "CREDIT_CARD" in entities:
+            spans.extend(_spoken_card_spans(numbers))
         spans.sort(key=lambda s: (_PRIORITY[s.entity], s.start, -(s.end - s.start)))
         chosen: list[_Span] = []
         for span in spans:

@@ -152,3 +152,19 @@ def test_no_email_survives_and_redaction_is_idempotent(
     assert EMAIL.search(redacted) is None
     assert "<EMAIL>" in redacted
     assert REDACTOR.redact_text(redacted) == redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Speech recognition groups a card number read aloud like a large number or digit by digit.
+        ("my card number is 4,111,111,111,111,111 thanks", "my card number is <CARD> thanks"),
+        ("card 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 ok", "card <CARD> ok"),
+        ("it is 5500.0000.0000.0004 yes", "it is <CARD> yes"),
+        # Not Luhn-valid, or plain amounts: kept.
+        ("we sold 1,234,567,890,123 units", "we sold 1,234,567,890,123 units"),
+        ("it costs 1,250.00 pounds", "it costs 1,250.00 pounds"),
+    ],
+)
+def test_card_numbers_as_speech_recognition_writes_them(text: str, expected: str) -> None:
+    assert Redactor().redact_text(text) == expected
