@@ -92,6 +92,15 @@ AsrModelOption = Annotated[
     typer.Option("--asr-model", help="Call recordings: a CTranslate2 Whisper model folder (default: the bundled "
                  "tiny.en)."),
 ]
+KeepAudioOption = Annotated[
+    Path | None,
+    typer.Option("--keep-audio", help="Call recordings: keep a 16 kHz copy in this folder (turns with personal "
+                 "data silenced) so the dashboard can play calls (fixfirst serve --audio-dir). Default: not kept."),
+]
+RetentionOption = Annotated[
+    int, typer.Option("--audio-retention-days", min=1, help="Call recordings: days a kept copy may be played "
+                      "and kept (fixfirst calls purge deletes it after).")
+]
 WorkersOption = Annotated[
     int | None,
     typer.Option("--workers", "-w", min=1, show_default="all cores",
@@ -179,6 +188,8 @@ def ingest(
     workers: WorkersOption = None,
     agent_channel: AgentChannelOption = AgentChannel.LEFT,
     asr_model: AsrModelOption = None,
+    keep_audio: KeepAudioOption = None,
+    audio_retention_days: RetentionOption = 90,
 ) -> None:
     """Load conversations, surveys and call recordings (WAV/MP3/FLAC/OGG, transcribed offline) into the
     store (idempotent: re-running never duplicates).
@@ -192,7 +203,8 @@ def ingest(
         summary = ingest_files(
             paths, store, format=_adapter(format), csv_mapping=mapping, redact=redact, rejects_path=rejects,
             batch_size=batch_size, workers=workers or default_workers(),
-            call_options=CallOptions(agent_channel=agent_channel.value, asr_model=asr_model),
+            call_options=CallOptions(agent_channel=agent_channel.value, asr_model=asr_model, keep_audio=keep_audio,
+                                     retention_days=audio_retention_days),
             on_item=lambda _item: progress.advance(task), on_reject=_print_reject,
         )
     out_console.print(_ingest_table(summary))
@@ -215,6 +227,8 @@ def analyze_command(
     workers: WorkersOption = None,
     agent_channel: AgentChannelOption = AgentChannel.LEFT,
     asr_model: AsrModelOption = None,
+    keep_audio: KeepAudioOption = None,
+    audio_retention_days: RetentionOption = 90,
     scorecard: Annotated[str | None, typer.Option(help="Scorecard name or YAML file.")] = None,
     lexicon_dir: Annotated[list[Path] | None, typer.Option("--lexicon-dir", help="Folder of company YAML "
                                                            "phrase lists extending the built-in ones.")] = None,
@@ -256,7 +270,8 @@ def analyze_command(
                 summary = analyze_files(paths, store=store, format=_adapter(format), csv_mapping=mapping,
                                         redact=redact, rejects_path=rejects, workers=workers or default_workers(),
                                         call_options=CallOptions(agent_channel=agent_channel.value,
-                                                                 asr_model=asr_model), **options)
+                                                                 asr_model=asr_model, keep_audio=keep_audio,
+                                                                 retention_days=audio_retention_days), **options)
             finally:
                 if store:
                     store.close()

@@ -47,6 +47,9 @@ def serve(
                                                       "certificate (PEM).")] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", help="The certificate's private key "
                                                      "(PEM).")] = None,
+    audio_dir: Annotated[Path | None, typer.Option("--audio-dir", help="Where kept call audio is (the folder "
+                                                   "given to ingest --keep-audio): calls play from findings.")
+                         ] = None,
 ) -> None:
     """Start the dashboard, the REST API (docs at /docs) and the survey pages with uvicorn."""
     import uvicorn
@@ -54,7 +57,7 @@ def serve(
     from fixfirst.web.app import create_app
 
     try:
-        app = create_app(db, redact=redact)
+        app = create_app(db, redact=redact, audio_dir=audio_dir)
     except FixFirstError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(exit_codes.CONFIG) from None
@@ -209,6 +212,23 @@ def user_passwd(
     typer.echo(f"password of {username} changed; their sessions ended")
 
 
+calls_app = typer.Typer(help="Call recordings kept for playback.", no_args_is_help=True)
+
+
+@calls_app.command("purge")
+def calls_purge(
+    audio_dir: Annotated[Path, typer.Option("--audio-dir", help="The folder given to --keep-audio.")],
+    db: DbOption = None,
+) -> None:
+    """Delete kept call audio whose retention (--audio-retention-days at ingest) has passed."""
+    from fixfirst.store.kept_audio import purge_expired
+
+    with _store_or_exit(db) as store:
+        purged = purge_expired(store, audio_dir)
+    typer.echo(f"deleted {len(purged)} expired recording{'s' if len(purged) != 1 else ''}")
+
+
 def register_web_commands(app: typer.Typer) -> None:
     app.command()(serve)
     app.add_typer(user_app, name="user")
+    app.add_typer(calls_app, name="calls")

@@ -5,16 +5,22 @@ keeps its start and end seconds in ``metadata.call.turn_times`` (and ``ts`` when
 time is known), and the call metrics go to ``metadata.call.metrics``. Who and when come from a
 sidecar JSON next to the file (``call-17.wav.json`` or ``call-17.json``: ``call_id``, ``agent_id``,
 ``team``, ``customer_id``, ``started_at``, ``queue``, ``company``); without one, the file name is the
-id. The audio itself is not stored. Redaction runs on the transcript like on any text.
+id. The audio is not stored unless `CallOptions.keep_audio` names a folder: then a 16 kHz copy is
+kept there with the turns that hold personal data silenced, and ``metadata.call`` records its file
+name, ``keep_until`` (the retention) and the silenced turns. Redaction runs on the transcript like
+on any text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
+import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +64,20 @@ def sidecar(path: Path) -> dict[str, Any]:
     return {}
 
 
-def record_of(path: Path, recording: Recording, meta: dict[str, Any]) -> dict[str, Any]:
+def call_id(path: Path, meta: dict[str, Any]) -> str:
+    return str(meta.get("call_id") or f"call-{path.stem}")
+
+
+def audio_name(conversation_id: str) -> str:
+    """The kept copy's file name: the id made safe for any file system, plus a short digest so two ids
+    that differ only in unsafe characters never share a file."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", conversation_id)[:100]
+    return f"{safe}-{hashlib.sha256(conversation_id.encode()).hexdigest()[:8]}.wav"
+
+
+def record_of(
+    path: Path, recording: Recording, meta: dict[str, Any], kept: KeptAudio | None = None
+) -> dict[str, Any]:
     """The FixFirst record of a transcribed call (what `build_conversation` validates)."""
     started = meta.get("started_at")
     start_time = datetime.fromisoformat(started) if isinstance(started, str) else None
@@ -73,7 +92,7 @@ def record_of(path: Path, recording: Recording, meta: dict[str, Any]) -> dict[st
         for t in recording.turns
     ]
     return {
-        "id": str(meta.get("call_id") or f"call-{path.stem}"),
+        "id": call_id(path, meta),
         "channel": "call",
         "company": meta.get("company"),
         "started_at": started,
@@ -88,6 +107,7 @@ def record_of(path: Path, recording: Recording, meta: dict[str, Any]) -> dict[st
                 "channels": recording.channels,
                 "turn_times": [[round(t.start, 2), round(t.end, 2)] for t in recording.turns],
                 "metrics": recording.metrics.as_dict(),
+                **(kept.metadata(recording) if kept else {}),
             },
         },
     }
@@ -111,12 +131,27 @@ def read_calls(
         yield from pool.map(_read_all, paths, [options] * len(paths))
 
 
+@dataclass(frozen=True)
+class KeptAudio:
+    """Where a call's audio copy is kept and until when it may be played."""
+
+    name: str
+    keep_until: date
+
+    def metadata(self, recording: Recording) -> dict[str, Any]:
+        return {"audio": self.name, "keep_until": self.keep_until.isoformat(),
+                "silenced_turns": list(recording.silenced_turns)}
+
+
 def read(path: str | Path, options: CallOptions | None = None) -> Iterator[Conversation | Reject]:
     """Transcribe one recording; a Reject naming the file and the reason when it cannot be read."""
     file = Path(path)
+    kept = None
     try:
         meta = sidecar(file)
-        recording = read_recording(file, options)
+        if options is not None and options.keep_audio is not None:
+            kept = KeptAudio(audio_name(call_id(file, meta)), date.today() + timedelta(days=options.retention_days))
+        recording = read_recording(file, options, keep_as=options.keep_audio / kept.name if kept else None)
     except InputError as error:
         yield Reject.of(file, 1, str(error).removeprefix(f"{file}: "))
         return
@@ -124,7 +159,7 @@ def read(path: str | Path, options: CallOptions | None = None) -> Iterator[Conve
         yield Reject.of(file, 1, "no speech found in the recording")
         return
     try:
-        yield build_conversation(record_of(file, recording, meta))
+        yield build_conversation(record_of(file, recording, meta, kept))
     except RecordError as error:
         yield Reject.of(file, 1, str(error))
     except ValidationError as error:

@@ -93,7 +93,7 @@ REDACTED_VALUE = "<REDACTED>"
 _PRIORITY = {entity: rank for rank, entity in enumerate(PLACEHOLDERS)}
 
 _URL = re.compile(r"(?:https?:\s?//|www\.)[^\s<>\"']+", re.IGNORECASE)
-_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]{0,3}\d){5,}")
+_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/,]{0,3}\d){5,}")
 _LONG_DIGITS = re.compile(r"\d(?:[\s\-]?\d){12,}")
 #: A card number as speech recognition writes it: digits grouped by commas, dots, spaces or hyphens
 #: in any way ("4,111,111,111,111,111", "4 1 1 1 ..."); kept only when its 13-19 digits pass Luhn.
@@ -182,7 +182,7 @@ _HANDLE = re.compile(_HANDLE_REGEX)
 _ACCOUNT_REGEX = (
     r"(?<=\b(?:account|acct|a/c|member(?:ship)?|policy|customer|loyalty|card)"
     r"(?:\s+(?:no|nr|number|num|id|#))?\.?\s*(?:is|was|:|#|=)?\s*#?)"
-    r"\d(?:[ \-]?\d){5,17}\b"
+    r"\d(?:[ ,.\-]?\d){5,17}\b"  # commas and dots too: speech recognition groups numbers read aloud
 )
 _STREET_TYPES = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|"

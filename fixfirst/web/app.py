@@ -29,7 +29,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fixfirst.pipeline.redactor import redactor_for
 from fixfirst.store import Store
 from fixfirst.store.web_records import get_or_create_setting
-from fixfirst.web import api, calibration, coaching_sessions, exports, pages, sampling, survey_form, users
+from fixfirst.web import (
+    api,
+    calibration,
+    call_playback,
+    coaching_sessions,
+    exports,
+    pages,
+    sampling,
+    survey_form,
+    users,
+)
 from fixfirst.web.auth import SessionCodec
 from fixfirst.web.context import LoginRequired, WebContext
 from fixfirst.web.insights_cache import InsightsCache, InsightsNotReady
@@ -75,12 +85,14 @@ def create_app(
     store: Store | None = None,
     redact: bool = True,
     secret_key: str | None = None,
+    audio_dir: str | Path | None = None,
 ) -> FastAPI:
     """The app over the database at ``db_url`` (or an already open ``store``, which the app then owns).
 
     ``redact`` redacts posted conversations before they are stored, as ``fixfirst ingest`` does.
     ``secret_key`` signs session cookies; by default a random key is generated once and kept in
     the database, so sessions survive restarts and every server process on one database agrees.
+    ``audio_dir`` is where kept call audio is (`fixfirst ingest --keep-audio`); calls play from there.
     """
     opened = store or Store.open(db_url)
     cache = InsightsCache(opened)
@@ -93,6 +105,7 @@ def create_app(
         intake=RecordIntake(opened, redactor_for(redact, opened), cache.invalidate),
         codec=SessionCodec(key),
         templates=templates,
+        audio_dir=Path(audio_dir) if audio_dir else None,
     )
 
     @asynccontextmanager
@@ -123,6 +136,7 @@ def create_app(
     app.include_router(coaching_sessions.router)
     app.include_router(exports.router)
     app.include_router(users.router)
+    app.include_router(call_playback.router)
     app.include_router(survey_form.router)
     _install_security_headers(app)
     _install_error_pages(app, context)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -33,6 +34,7 @@ class WebContext:
     codec: SessionCodec
     templates: Jinja2Templates
     throttle: FailureThrottle = field(default_factory=FailureThrottle)
+    audio_dir: Path | None = None
 
 
 def client_address(request: Request) -> str:

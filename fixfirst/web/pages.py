@@ -35,6 +35,7 @@ from fixfirst.store.web_records import (
 )
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
+from fixfirst.web.call_playback import playable
 from fixfirst.web.context import Ctx, PageUser, Slice, WebContext, client_address, request_session
 from fixfirst.web.evidence_marks import finding_anchor, highlight_with_anchors
 from fixfirst.web.review import (
@@ -362,6 +363,7 @@ def conversation_page(conversation_id: str, request: Request, ctx: Ctx, who: Pag
         outcome_disputes=disputes.get(OUTCOME_ITEM, []),
         comparison=_comparison(detail.result, latest) if request.query_params.get("compared") == "1" else None,
         call=detail.conversation.metadata.get("call") if times else None,
+        audio=playable(ctx, detail.conversation.metadata) is not None,
     )
 
 

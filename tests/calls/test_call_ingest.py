@@ -7,8 +7,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import wave
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,12 +20,14 @@ from fixfirst.ingest.call_audio import read_calls
 from fixfirst.ingest.calls.recording import CallOptions, Recording, read_recording
 from fixfirst.ingest.calls.scripted_call import (
     SCRIPTS,
+    Line,
     ScriptedCall,
     build_call,
     espeak_available,
     word_error_rate,
 )
 from fixfirst.store import Store
+from fixfirst.store.kept_audio import purge_expired
 from fixfirst.store.web_records import create_api_token, get_user_by_name
 from fixfirst.web.app import create_app
 from fixfirst.web.auth import create_user
@@ -137,3 +143,57 @@ def test_two_workers_transcribe_in_parallel_with_the_same_output(tmp_path: Path)
     one = [[item.model_dump() for item in items] for items in read_calls(paths, None, workers=1)]
     two = [[item.model_dump() for item in items] for items in read_calls(paths, None, workers=2)]
     assert one == two and len(one) == 2 and all(items and "turns" in items[0] for items in one)
+
+
+def test_kept_audio_silences_personal_data_plays_for_who_may_see_it_and_expires(tmp_path: Path) -> None:
+    lines = [
+        Line("agent", "Thank you for calling, how can I help?", 1.0),
+        Line("customer", "Please take the payment, my card number is 4111 1111 1111 1111."),
+        Line("agent", "Thank you, the payment went through and I have emailed your receipt."),
+    ]
+    folder, kept = tmp_path / "in", tmp_path / "kept"
+    folder.mkdir()
+    build_call(folder / "pay.wav", lines)
+    (folder / "pay.json").write_text(json.dumps({"call_id": "PAY-1", "agent_id": "ann.lee", "team": "Billing"}))
+    db = f"sqlite:///{tmp_path / 'kept.db'}"
+    subprocess.run([sys.executable, "-m", "fixfirst.cli.main", "ingest", str(folder), "--db", db, "--keep-audio",
+                    str(kept), "--audio-retention-days", "30", "--rejects", str(tmp_path / "r.jsonl")], check=True,
+                   capture_output=True)
+    with Store.open(db) as store:
+        conversation = store.get_conversation("PAY-1")
+        create_user(store, "lead", "a long enough password", "admin")
+        create_user(store, "other", "a long enough password", "agent", agent_id="someone.else")
+    assert conversation is not None
+    call = conversation.metadata["call"]
+    assert "4111" not in " ".join(t.text for t in conversation.turns)  # the transcript is redacted
+    assert call["silenced_turns"] == [1] and call["keep_until"] == (date.today() + timedelta(days=30)).isoformat()
+    with wave.open(str(kept / call["audio"])) as copy:
+        rate, audio = copy.getframerate(), np.frombuffer(copy.readframes(copy.getnframes()), dtype=np.int16)
+    audio = audio.reshape(-1, 2)
+    start, end = call["turn_times"][1]
+    assert not audio[int(start * rate) : int(end * rate)].any()  # the card number is gone from the audio
+    s0, e0 = call["turn_times"][0]
+    assert np.abs(audio[int(s0 * rate) : int(e0 * rate)]).max() > 1000  # the rest is still there
+
+    def client(user: str, app: Any) -> TestClient:
+        c = TestClient(app)
+        form = c.get("/login").text
+        csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        c.post("/login", data={"username": user, "password": "a long enough password", "csrf_token": csrf})
+        return c
+
+    app = create_app(db, audio_dir=kept)
+    with client("lead", app) as lead:
+        page = lead.get("/conversations/PAY-1").text
+        played = lead.get("/conversations/PAY-1/audio")
+    assert 'id="call-audio"' in page and "kept until" in page and "1 turn silenced" in page
+    assert played.status_code == 200 and played.headers["content-type"] == "audio/wav"
+    with client("other", app) as other:
+        assert other.get("/conversations/PAY-1/audio").status_code == 404  # not their call
+    with TestClient(create_app(db)) as no_folder:  # a server without --audio-dir plays nothing
+        assert no_folder.get("/conversations/PAY-1/audio", follow_redirects=False).status_code in (303, 404)
+
+    with Store.open(db) as store:
+        assert purge_expired(store, kept, today=date.today()) == []  # still within retention
+        assert purge_expired(store, kept, today=date.today() + timedelta(days=31)) == ["PAY-1"]
+    assert not (kept / call["audio"]).exists()

@@ -44,6 +44,9 @@ DENIED: list[tuple[str, str, str]] = [
     ("/calibration/{session_id}", "orders_lead", "/calibration/1"),
     ("/calibration/{session_id}/score/{conversation_id}", "alex", f"/calibration/1/score/{ALEX_OWN}"),
     ("/calibration/{session_id}/score/{conversation_id}", "orders_lead", f"/calibration/1/score/{TECH_CONVERSATION}"),
+    # kept call audio (tests/calls/test_call_ingest.py plays an allowed one)
+    ("/conversations/{conversation_id}/audio", "alex", f"/conversations/{MIA_CONVERSATION}/audio"),
+    ("/conversations/{conversation_id}/audio", "orders_lead", f"/conversations/{TECH_CONVERSATION}/audio"),
     # table downloads (tests/web/test_exports.py checks the allowed ones against `fixfirst report`)
     ("/export/{table}", "alex", "/export/agents"),
     ("/export/{table}", "orders_lead", "/export/agents?team=Technical%20Support"),

@@ -9,6 +9,7 @@ a simple heuristic, measured in `benchmarks/calls.py` and documented as such.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,9 @@ from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg")
 SAMPLE_RATE = 16_000
+#: A long number said aloud (as speech recognition writes it): silenced in a kept copy even when no
+#: checksum confirms a card - one misheard digit must not leave a card number in the audio.
+LONG_NUMBER = re.compile(r"\d(?:[ ,.\-]?\d){11,}")
 #: Mono recordings: a pause this long between speech regions is taken as a change of speaker.
 MONO_TURN_PAUSE_S = 0.6
 #: Mono recordings: after a silence this long (a hold) the same speaker is taken to go on.
@@ -35,6 +39,8 @@ class CallOptions:
     agent_channel: Literal["left", "right"] = "left"
     asr_model: Path | None = None  # a CTranslate2 Whisper folder; None = the bundled tiny.en
     cpu_threads: int = 1
+    keep_audio: Path | None = None  # keep a copy here (16 kHz WAV, turns with personal data silenced)
+    retention_days: int = 90  # how long a kept copy may be played (and is kept by `fixfirst calls purge`)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,35 @@ class Recording:
     metrics: CallMetrics
     channels: int
     duration_s: float
+    silenced_turns: tuple[int, ...] = ()  # turns silenced in the kept copy (personal data said aloud)
+
+
+def keep_copy(channels: list[np.ndarray], turns: list[TimedTurn], target: Path) -> tuple[int, ...]:
+    """Write the recording to `target` (16 kHz, 16-bit WAV) with every turn that holds personal data
+    (what redaction finds in its words: card numbers, e-mails, phone numbers... - and any number of
+    12 digits or more, since a misheard digit defeats a card's checksum) silenced on every channel;
+    returns those turns. The transcript is redacted separately, like any text."""
+    import wave
+
+    from fixfirst.ingest.redaction import Redactor
+
+    redactor = Redactor()
+    silenced = tuple(
+        i for i, turn in enumerate(turns) if redactor.find(turn.text) or LONG_NUMBER.search(turn.text)
+    )
+    frames = np.stack(channels, axis=1).copy()
+    for index in silenced:
+        start, end = turns[index].start, turns[index].end
+        frames[max(0, int((start - 0.2) * SAMPLE_RATE)) : int((end + 0.2) * SAMPLE_RATE)] = 0.0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with wave.open(str(partial), "wb") as writer:
+        writer.setnchannels(frames.shape[1])
+        writer.setsampwidth(2)
+        writer.setframerate(SAMPLE_RATE)
+        writer.writeframes((np.clip(frames, -1, 1) * 32767).astype(np.int16).tobytes())
+    partial.replace(target)
+    return silenced
 
 
 def default_model_path() -> Path:
@@ -132,7 +167,9 @@ def _mono_parties(speech: list[Interval]) -> list[tuple[str, Interval]]:
     return parts
 
 
-def read_recording(path: Path, options: CallOptions | None = None) -> Recording:
+def read_recording(path: Path, options: CallOptions | None = None, *, keep_as: Path | None = None) -> Recording:
+    """Transcribe one recording into timed turns and call metrics; with `keep_as`, also keep a copy
+    of the audio there with the turns holding personal data silenced."""
     options = options or CallOptions()
     channels = decode(path)
     duration = len(channels[0]) / SAMPLE_RATE
@@ -152,4 +189,5 @@ def read_recording(path: Path, options: CallOptions | None = None) -> Recording:
         agent = [span for party, span in parts if party == "agent"]
         customer = [span for party, span in parts if party == "customer"]
         turns = turns_of(segments, gap_s=MONO_TURN_PAUSE_S)
-    return Recording(turns, call_metrics(agent, customer, turns, duration), len(channels), duration)
+    silenced = keep_copy(channels, turns, keep_as) if keep_as is not None else ()
+    return Recording(turns, call_metrics(agent, customer, turns, duration), len(channels), duration, silenced)
