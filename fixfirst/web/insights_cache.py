@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 
 #: Stores with at most this many conversations build a scope's first insights inside the request.
 INLINE_LIMIT = 5_000
+#: Scopes (team, company, period, channel) whose insights are kept; the least recently used goes first.
+#: Each holds one scope's aggregates (about 2.5 KB a contact), so a user trying many date ranges
+#: cannot grow the server without bound.
+MAX_SCOPES = 8
 #: Seconds between two reads of the store's fingerprint (writes through this server bump it at once).
 CHECK_EVERY_S = 2.0
 
@@ -79,10 +84,17 @@ class InsightsCache:
         self._generation = 0
         self._fingerprint: tuple[Any, ...] | None = None
         self._checked_at = 0.0
-        self._entries: dict[Scope, _Entry] = {}
+        self._entries: OrderedDict[Scope, _Entry] = OrderedDict()
         self._building: dict[Scope, datetime] = {}
         self._inline_locks: dict[Scope, threading.Lock] = {}
         self._companies: tuple[tuple[Any, ...], list[str]] | None = None
+
+    def _keep(self, scope: Scope, entry: _Entry) -> None:
+        """Store `entry` (caller holds the lock); the least recently used scope goes past MAX_SCOPES."""
+        self._entries[scope] = entry
+        self._entries.move_to_end(scope)
+        while len(self._entries) > MAX_SCOPES:
+            self._entries.popitem(last=False)
 
     def invalidate(self) -> None:
         """Called after every write through the web layer."""
@@ -127,7 +139,7 @@ class InsightsCache:
             try:
                 insights = self._compute_apart(scope)
                 with self._lock:
-                    self._entries[scope] = _Entry(key, insights)
+                    self._keep(scope, _Entry(key, insights))
             except Exception:  # a failed rebuild keeps the last insights; the next view tries again
                 log.exception("rebuilding insights for scope %r failed", scope)
             finally:
@@ -154,6 +166,8 @@ class InsightsCache:
         key = self._current_key()
         with self._lock:
             entry = self._entries.get(scope)
+            if entry is not None:
+                self._entries.move_to_end(scope)
         if entry is not None and entry.key == key:
             return entry.insights
         if self._big(key[1:]):
@@ -170,5 +184,5 @@ class InsightsCache:
             if entry is None or entry.key != key:
                 entry = _Entry(key, self._compute(scope))
                 with self._lock:
-                    self._entries[scope] = entry
+                    self._keep(scope, entry)
             return entry.insights

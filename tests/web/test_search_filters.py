@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from fixfirst.pipeline import ReportScope, build_report_model
 from fixfirst.store import Store
+from fixfirst.web.insights_cache import MAX_SCOPES
 
 from .conftest import login
 from .web_fixtures import WebDb
@@ -70,3 +71,13 @@ def test_dashboard_and_report_agree_for_the_same_period_and_channel(read_app: Fa
     assert 'href="/agents?from=2025-03-04&amp;to=2025-03-08&amp;channel=email"' in html  # the slice travels
     assert "fixfirst report --from 2025-03-04 --to 2025-03-08 --channel" in html
     assert admin.get("/api/agents?from=March").status_code == 422
+
+
+def test_the_insights_cache_keeps_a_bounded_number_of_slices(read_app: FastAPI, web_db: WebDb) -> None:
+    """Every new date range is a new slice; the server keeps the most recent MAX_SCOPES, not all of them."""
+    admin = _api(read_app, web_db, "admin")
+    for day in range(1, MAX_SCOPES + 4):
+        assert admin.get(f"/api/teams?from=2025-03-{day:02d}").status_code == 200
+    cache = read_app.state.fixfirst.cache
+    assert len(cache._entries) == MAX_SCOPES
+    assert admin.get("/api/teams?from=2025-03-01").status_code == 200  # evicted earlier: computed again
