@@ -23,8 +23,8 @@ from fixfirst.pipeline.report_job import build_report_model
 from fixfirst.report.table_export import FORMATS, TABLE_NAMES, guard_formula, report_tables, table_bytes
 from fixfirst.store.listing import COUNT_CAP
 from fixfirst.web.context import Ctx, PageUser, Slice
-from fixfirst.web.pages import day_or_none
-from fixfirst.web.views import ConversationFilter, list_conversations
+from fixfirst.web.pages import ListFilterQuery
+from fixfirst.web.views import list_conversations
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,24 +62,9 @@ def export_table(
 
 
 @router.get("/conversations.csv")
-def export_conversations(
-    ctx: Ctx,
-    who: PageUser,
-    team: str | None = None,
-    agent: str | None = None,
-    outcome: str | None = None,
-    label: str | None = None,
-    channel: str | None = None,
-    q: Annotated[str | None, Query(max_length=500)] = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> StreamingResponse:
+def export_conversations(ctx: Ctx, who: PageUser, filters: ListFilterQuery) -> StreamingResponse:
     """The conversation list with the page's filters (what the user may see), newest first, up to
     COUNT_CAP rows, read page by page."""
-    filters = ConversationFilter(team=team or None, agent=agent or None, outcome=outcome or None,
-                                 label=label or None, channel=channel or None, text=q or None,
-                                 since=day_or_none(since),
-                                 until=day_or_none(until))
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()

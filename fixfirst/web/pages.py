@@ -7,10 +7,10 @@ through autoescaping or ``fixfirst.report.highlight`` (which escapes every segme
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fixfirst.model import Behaviour, Outcome
@@ -254,11 +254,7 @@ def day_or_none(value: str | None) -> datetime | None:
         return None
 
 
-@router.get("/conversations", response_class=HTMLResponse)
-def conversations_page(
-    request: Request,
-    ctx: Ctx,
-    who: PageUser,
+def list_filter(
     team: str | None = None,
     agent: str | None = None,
     outcome: str | None = None,
@@ -267,10 +263,10 @@ def conversations_page(
     q: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    page: int = 1,
-) -> HTMLResponse:
-    page = max(1, min(page, 100_000))
-    filters = ConversationFilter(
+) -> ConversationFilter:
+    """The conversation list's filters from a query (the page and its CSV download): unknown outcomes,
+    labels and malformed days mean no filter; `until` is exclusive, like `fixfirst report --to`."""
+    return ConversationFilter(
         team=team or None,
         agent=agent or None,
         outcome=outcome if outcome in {o.value for o in Outcome} else None,
@@ -278,8 +274,18 @@ def conversations_page(
         channel=(channel or None) and channel[:50],
         text=(q or None) and q[:500],
         since=day_or_none(since),
-        until=day_or_none(until),  # exclusive, like `fixfirst report --to`
+        until=day_or_none(until),
     )
+
+
+ListFilterQuery = Annotated[ConversationFilter, Depends(list_filter)]
+
+
+@router.get("/conversations", response_class=HTMLResponse)
+def conversations_page(
+    request: Request, ctx: Ctx, who: PageUser, filters: ListFilterQuery, page: int = 1
+) -> HTMLResponse:
+    page = max(1, min(page, 100_000))
     total, items = list_conversations(ctx.store, who, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
         request,
@@ -291,8 +297,8 @@ def conversations_page(
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         filters=filters,
-        since=since or "",
-        until=until or "",
+        since=filters.since.date().isoformat() if filters.since else "",
+        until=filters.until.date().isoformat() if filters.until else "",
         outcomes=[o.value for o in Outcome],
         labels=[b.value for b in Behaviour],
     )
