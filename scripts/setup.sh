@@ -8,7 +8,7 @@ python="${PYTHON:-python3.11}"
 command -v "$python" >/dev/null || python=python3
 "$python" -c 'import sys; assert sys.version_info[:2] == (3, 11), "FixFirst needs Python 3.11"'
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv
-extras=""
+extras="[calls]"  # call recordings are transcribed offline (the demo includes two)
 [[ "${1:-}" == "--dev" ]] && extras="[dev,ray,calls]"
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".${extras}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sqlite3
@@ -118,6 +119,12 @@ def test_demo_builds_store_results_and_report_without_email_addresses(tmp_path: 
     leaked = [m.group() for t in texts for m in EMAIL.finditer(t)]
     assert leaked == []
     assert surveys > 200
+    if importlib.util.find_spec("faster_whisper"):  # the calls extra: the two recorded calls are in the demo
+        with sqlite3.connect(db) as conn:
+            calls = dict(conn.execute("select id, metadata from conversations where channel = 'call' and "
+                                      "id like 'BW-CALL-%'").fetchall())
+        assert sorted(calls) == ["BW-CALL-0001", "BW-CALL-0002"]
+        assert all('"hold_s"' in meta for meta in calls.values())
     # report exports of the same store
     code, output = run("report", "--db", f"sqlite:///{db}", "--format", "csv", "--out", tmp_path / "tables")
     assert code == exit_codes.OK, output
