@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from fixfirst.store.call_summary import CALL_CHANNEL
 from fixfirst.store.store import Store
 from fixfirst.store.tables import conversations_table
 
@@ -16,7 +17,7 @@ def kept_copies(store: Store) -> Iterator[tuple[str, str, date | None]]:
     """(conversation id, audio file name, keep until) of every stored call with a kept copy."""
     c = conversations_table.c
     with store.engine.connect() as conn:
-        for cid, meta in conn.execute(select(c.id, c.metadata).where(c.channel == "call")):
+        for cid, meta in conn.execute(select(c.id, c.metadata).where(c.channel == CALL_CHANNEL)):
             call = (meta or {}).get("call") if isinstance(meta, dict) else None
             if isinstance(call, dict) and isinstance(call.get("audio"), str):
                 until = call.get("keep_until")

@@ -4,7 +4,6 @@ weeks after against the four weeks before (`fixfirst.store.coaching_sessions.fol
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -19,18 +18,11 @@ from fixfirst.store.coaching_sessions import (
     plan_session,
 )
 from fixfirst.web.access import Principal
-from fixfirst.web.context import Ctx, PageUser, WebContext
+from fixfirst.web.context import Ctx, PageUser, WebContext, day_or_422
 from fixfirst.web.pages import check_csrf
 from fixfirst.web.views import NotVisible, agent_view
 
 router = APIRouter(include_in_schema=False)
-
-
-def _day(value: str, field: str) -> datetime:
-    try:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
-    except ValueError:
-        raise HTTPException(422, f"{field}: a date as YYYY-MM-DD") from None
 
 
 def _back(agent_id: str) -> RedirectResponse:
@@ -64,7 +56,8 @@ def coaching_session_plan(
     if habit not in {b.value for b in Behaviour}:
         raise HTTPException(422, f"habit: {habit!r} is not a behaviour")
     try:
-        plan_session(ctx.store, agent_id, habit, direction, _day(planned_for, "planned_for"), who.username,
+        planned = day_or_422(planned_for, "planned_for", required=True)
+        plan_session(ctx.store, agent_id, habit, direction, planned, who.username,
                      ctx.intake.redact_note(note.strip() or None))
     except CoachingSessionError as exc:
         raise HTTPException(422, str(exc)) from None
@@ -86,7 +79,7 @@ def coaching_session_held(
         raise HTTPException(404, "coaching session not found")
     _lead_of(ctx, who, session.agent_id)
     try:
-        mark_held(ctx.store, session_id, _day(held_on, "held_on"))
+        mark_held(ctx.store, session_id, day_or_422(held_on, "held_on", required=True))
     except CoachingSessionError as exc:
         raise HTTPException(409, str(exc)) from None
     return _back(session.agent_id)

@@ -7,7 +7,7 @@ so a route without authentication stands out in review and in the route-walking 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from fixfirst.store import Store
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, Session, SessionCodec, principal_for_token, session_principal
-from fixfirst.web.data_slice import DataSlice
+from fixfirst.web.data_slice import DataSlice, parse_day
 from fixfirst.web.insights_cache import InsightsCache
 from fixfirst.web.record_intake import RecordIntake
 from fixfirst.web.throttle import FailureThrottle
@@ -101,11 +101,13 @@ ApiUser = Annotated[Principal, Depends(api_user)]
 PageUser = Annotated[Principal, Depends(page_user)]
 
 
-def _query_day(value: str | None, name: str) -> datetime | None:
-    if not value:
+def day_or_422(value: str | None, name: str, *, required: bool = False) -> datetime | None:
+    """A YYYY-MM-DD request field as midnight UTC; None when empty (unless `required`); else 422 naming
+    the field."""
+    if not value and not required:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
+        return parse_day(value or "")
     except ValueError:
         raise HTTPException(422, f"{name}: a day as YYYY-MM-DD") from None
 
@@ -122,7 +124,7 @@ def data_slice(
 ) -> DataSlice:
     """The slice of a request's query (company checked against the stored ones, days parsed)."""
     ctx: WebContext = request.app.state.fixfirst
-    return DataSlice(known_company(ctx, company), _query_day(start, "from"), _query_day(end, "to"), channel or None)
+    return DataSlice(known_company(ctx, company), day_or_422(start, "from"), day_or_422(end, "to"), channel or None)
 
 
 Slice = Annotated[DataSlice, Depends(data_slice)]

@@ -4,7 +4,7 @@ the insights cache and the request layer share it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from fixfirst.pipeline.report_job import ReportScope
@@ -39,3 +39,13 @@ class DataSlice:
     def report_scope(self, team: str | None = None) -> ReportScope:
         """The `fixfirst report` scope with the same contacts."""
         return ReportScope(start=self.start, end=self.end, team=team, company=self.company, channel=self.channel)
+
+
+def midnight_utc(day: date) -> datetime:
+    """The start of `day` in UTC: how every day the dashboard is given (filters, weeks, sessions) is read."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def parse_day(value: str) -> datetime:
+    """A YYYY-MM-DD text as midnight UTC; ValueError when it is not one."""
+    return midnight_utc(date.fromisoformat(value))

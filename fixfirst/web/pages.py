@@ -6,7 +6,7 @@ through autoescaping or ``fixfirst.report.highlight`` (which escapes every segme
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -37,6 +37,7 @@ from fixfirst.web.access import Principal
 from fixfirst.web.auth import SESSION_COOKIE, SESSION_MAX_AGE_S, authenticate, csrf_ok, new_session
 from fixfirst.web.call_playback import playable
 from fixfirst.web.context import Ctx, PageUser, Slice, WebContext, client_address, request_session
+from fixfirst.web.data_slice import parse_day
 from fixfirst.web.evidence_marks import finding_anchor, highlight_with_anchors
 from fixfirst.web.review import (
     CONFIRMED,
@@ -249,7 +250,7 @@ def agent_page(
 def day_or_none(value: str | None) -> datetime | None:
     """A YYYY-MM-DD filter field as midnight UTC; anything else means no filter."""
     try:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC) if value else None
+        return parse_day(value) if value else None
     except ValueError:
         return None
 

@@ -34,6 +34,7 @@ from fixfirst.store.web_records import list_users
 from fixfirst.web.access import Principal
 from fixfirst.web.auth import principal_of
 from fixfirst.web.context import Ctx, PageUser, WebContext
+from fixfirst.web.data_slice import midnight_utc
 from fixfirst.web.pages import check_csrf, render
 from fixfirst.web.review import LOW_CONFIDENCE
 from fixfirst.web.views import visibility
@@ -119,7 +120,7 @@ async def sampling_draw_submit(request: Request, ctx: Ctx, who: PageUser) -> Res
     reviewers = [r for r in reviewers_for(ctx) if r.username in chosen]
     if not reviewers:
         raise HTTPException(422, "choose at least one reviewer")
-    since = datetime.combine(week, datetime.min.time(), tzinfo=UTC)
+    since = midnight_utc(week)
     picked = draw(ctx.store, rule, visibility(who), since, since + timedelta(days=7),
                   low_confidence=LOW_CONFIDENCE, seed=draw_seed(rule.id, week))
     can_see = {r.username: visible_ids(ctx.store, visibility(r), picked) for r in reviewers}
