@@ -8,7 +8,15 @@ import pytest
 
 from fixfirst.errors import ConfigError
 from fixfirst.ingest.calls.metrics import DEAD_AIR_S, announced_holds, call_metrics, overlap, silences
-from fixfirst.ingest.calls.recording import CallOptions, _mono_parties, require_calls_extra, utterances
+from fixfirst.ingest.calls.recording import (
+    PACK_GAP_S,
+    PACK_S,
+    CallOptions,
+    _mono_parties,
+    packs,
+    require_calls_extra,
+    utterances,
+)
 from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
 
 
@@ -36,6 +44,17 @@ def test_overlap_silence_and_holds() -> None:
     assert (hold.start, hold.end, hold.start_turn, hold.end_turn) == (3, 30, 0, 2)
 
 
+def test_a_long_silence_the_agent_thanks_the_customer_for_is_a_hold_even_when_the_start_was_misheard() -> None:
+    misheard = [
+        TimedTurn("agent", 0, 3, "Let me put you on fold for a moment", 8),
+        TimedTurn("agent", 3 + DEAD_AIR_S, 14, "Thank you for holding, it is fixed", 7),
+    ]
+    (hold,) = announced_holds(misheard)
+    assert (hold.start, hold.end, hold.start_turn, hold.end_turn) == (3, 3 + DEAD_AIR_S, 0, 1)
+    short_pause = [misheard[0], TimedTurn("agent", 5, 8, "Thanks for waiting, it is fixed", 6)]
+    assert announced_holds(short_pause) == []  # a two-second pause is not a hold
+
+
 def test_call_metrics_from_intervals() -> None:
     agent = [(1.5, 6.0), (13.0, 19.0), (28.0, 34.0)]
     customer = [(7.0, 12.5), (33.5, 36.5)]
@@ -52,6 +71,15 @@ def test_call_metrics_from_intervals() -> None:
     assert m.agent_talk_s == 16.5 and m.customer_talk_s == 8.5 and m.talk_listen_ratio == pytest.approx(1.94)
     unannounced = [TimedTurn(t.party, t.start, t.end, "words", 1) for t in turns]
     assert call_metrics(agent, customer, unannounced, 40.0).dead_air_s == 9.0 >= DEAD_AIR_S
+
+
+def test_speech_regions_are_packed_into_whisper_windows_in_order() -> None:
+    regions = [(0.0, 10.0), (12.0, 20.0), (25.0, 33.0), (40.0, 80.0), (81.0, 82.0)]
+    groups = packs(regions)
+    assert [i for group in groups for i in group] == list(range(len(regions)))  # every region once, in order
+    assert groups == [[0, 1], [2], [3], [4]]
+    for group in groups[:2]:
+        assert sum(regions[i][1] - regions[i][0] + 0.2 for i in group) + PACK_GAP_S * (len(group) - 1) <= PACK_S
 
 
 def test_mono_speakers_alternate_and_the_agent_comes_back_after_a_hold() -> None:

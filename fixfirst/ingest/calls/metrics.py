@@ -3,7 +3,8 @@
 - talk seconds per party and the agent's talk/listen ratio;
 - the longest silence (nobody speaking, between the first and the last speech) and total dead air
   (silences of `DEAD_AIR_S` or more, announced holds excluded);
-- hold: from the agent's "let me put you on hold" to their "thanks for holding" (announced holds);
+- hold: from the agent's "let me put you on hold" to their "thanks for holding" (announced holds;
+  a long silence the agent thanks the customer for is a hold too);
 - overtalk: seconds where both parties speak at once;
 - the customer's wait before the agent's first words; words per minute per party.
 
@@ -108,7 +109,12 @@ def silences(speech: list[Interval]) -> list[Silence]:
 
 
 def announced_holds(turns: list[TimedTurn]) -> list[Hold]:
-    """Each agent turn announcing a hold, to the next agent turn thanking for holding."""
+    """Each agent turn announcing a hold, to the next agent turn thanking for holding.
+
+    A hold is also taken when only its end is heard: an agent turn thanking for holding after a
+    silence of `DEAD_AIR_S` or more holds from the turn before it (the announcement may be misheard -
+    "on fold" - or never said; the agent's thanks still says the customer was waiting on them).
+    """
     holds = []
     opened: int | None = None
     for index, turn in enumerate(turns):
@@ -116,8 +122,11 @@ def announced_holds(turns: list[TimedTurn]) -> list[Hold]:
             continue
         if opened is None and HOLD_START.search(turn.text):
             opened = index
-        elif opened is not None and HOLD_END.search(turn.text):
-            holds.append(Hold(turns[opened].end, turn.start, opened, index))
+        elif HOLD_END.search(turn.text):
+            if opened is not None:
+                holds.append(Hold(turns[opened].end, turn.start, opened, index))
+            elif index > 0 and turn.start - turns[index - 1].end >= DEAD_AIR_S:
+                holds.append(Hold(turns[index - 1].end, turn.start, index - 1, index))
             opened = None
     return holds
 

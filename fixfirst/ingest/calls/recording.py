@@ -140,8 +140,6 @@ def speech_intervals(audio: np.ndarray) -> list[Interval]:
 
 #: Speech regions closer than this are transcribed together (one utterance with short pauses).
 UTTERANCE_GAP_S = 1.0
-#: Words contact-centre calls use that a small model mishears ("on fold"): a bias, not a rule.
-CALL_VOCABULARY = "hold, holding, on hold, account, refund, engineer"
 
 
 def utterances(speech: list[Interval], gap_s: float = UTTERANCE_GAP_S) -> list[Interval]:
@@ -155,17 +153,88 @@ def utterances(speech: list[Interval], gap_s: float = UTTERANCE_GAP_S) -> list[I
     return joined
 
 
-def transcribe(audio: np.ndarray, party: str, regions: list[Interval], options: CallOptions) -> list[Segment]:
-    """One segment per speech region of one party's audio, timed by the region (VAD), worded by Whisper."""
+#: Whisper reads 30-second windows: a party's speech regions are packed into clips up to this long
+#: and transcribed in one call each (a short utterance alone still costs a whole window's encoding).
+PACK_S = 28.0
+#: Silence put between packed regions, so Whisper sees a pause where the region ended.
+PACK_GAP_S = 1.0
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One party's speech region, cut from the audio of that party's channel (or the mono mix)."""
+
+    party: str
+    start: float
+    end: float
+    audio: np.ndarray
+
+    def clip(self) -> np.ndarray:
+        """The region with 0.1 s either side."""
+        return self.audio[max(0, int((self.start - 0.1) * SAMPLE_RATE)) : int((self.end + 0.1) * SAMPLE_RATE)]
+
+
+def packs(regions: list[Interval], limit_s: float = PACK_S, gap_s: float = PACK_GAP_S) -> list[list[int]]:
+    """Indices of `regions` in order, grouped so each group's speech plus the gaps between fits in
+    `limit_s` (a region longer than that is a group of its own; Whisper slides its window over it)."""
+    groups: list[list[int]] = []
+    length = 0.0
+    for index, (start, end) in enumerate(regions):
+        size = end - start + 0.2  # each clip keeps 0.1 s either side
+        if groups and length + gap_s + size <= limit_s:
+            groups[-1].append(index)
+            length += gap_s + size
+        else:
+            groups.append([index])
+            length = size
+    return groups
+
+
+def _distance(span: tuple[float, float], moment: float) -> float:
+    """How far `moment` lies outside `span` (0 inside it)."""
+    return max(span[0] - moment, moment - span[1], 0.0)
+
+
+def transcribe(speech: list[Speech], options: CallOptions) -> list[Segment]:
+    """One segment per speech region, timed by the region (VAD), worded by Whisper.
+
+    Both parties' regions, in time order, are packed (`packs`) into clips with silence between them
+    and each clip is transcribed once with word times; a word belongs to the region its middle falls
+    in (or the nearest one). Whisper encodes a whole 30-second window whatever the clip's length
+    (about 0.75 s on one thread for tiny.en), so packing, not one call per region, sets the cost.
+    No vocabulary prompt: measured, a prompt (`hotwords` or `initial_prompt`) made tiny.en stop
+    emitting timestamps inside a clip, which cost a second window per clip and raised WER.
+    """
     model = _model(str(options.asr_model or default_model_path()), options.cpu_threads)
+    speech = sorted(speech, key=lambda s: (s.start, s.party))
+    gap = np.zeros(int(PACK_GAP_S * SAMPLE_RATE), dtype=np.float32)
     found = []
-    for start, end in regions:
-        clip = audio[max(0, int((start - 0.1) * SAMPLE_RATE)) : int((end + 0.1) * SAMPLE_RATE)]
-        pieces, _info = model.transcribe(clip, language="en", beam_size=1, condition_on_previous_text=False,
-                                         hotwords=CALL_VOCABULARY)
-        text = " ".join(p.text.strip() for p in pieces).strip()
-        if text:
-            found.append(Segment(party, start, end, text, len(text.split())))
+    for group in packs([(s.start, s.end) for s in speech]):
+        pieces: list[np.ndarray] = []
+        placed: list[tuple[float, float]] = []  # each region's [start, end) inside the packed clip
+        offset = 0
+        for index in group:
+            if pieces:
+                pieces.append(gap)
+                offset += len(gap)
+            clip = speech[index].clip()
+            pieces.append(clip)
+            placed.append((offset / SAMPLE_RATE, (offset + len(clip)) / SAMPLE_RATE))
+            offset += len(clip)
+        segments, _info = model.transcribe(
+            np.concatenate(pieces), language="en", beam_size=1, condition_on_previous_text=False,
+            word_timestamps=True,
+        )
+        words: list[list[str]] = [[] for _ in group]
+        for segment in segments:
+            for word in segment.words or ():
+                middle = (word.start + word.end) / 2
+                words[min(range(len(placed)), key=lambda i: _distance(placed[i], middle))].append(word.word)
+        for index, said in zip(group, words, strict=True):
+            text = "".join(said).strip()
+            if text:
+                region = speech[index]
+                found.append(Segment(region.party, region.start, region.end, text, len(text.split())))
     return found
 
 
@@ -193,16 +262,16 @@ def read_recording(path: Path, options: CallOptions | None = None, *, keep_as: P
     if len(channels) == 2:
         agent_audio, customer_audio = channels if options.agent_channel == "left" else channels[::-1]
         agent, customer = speech_intervals(agent_audio), speech_intervals(customer_audio)
-        segments = transcribe(agent_audio, "agent", utterances(agent), options) + transcribe(
-            customer_audio, "customer", utterances(customer), options
+        segments = transcribe(
+            [Speech("agent", start, end, agent_audio) for start, end in utterances(agent)]
+            + [Speech("customer", start, end, customer_audio) for start, end in utterances(customer)],
+            options,
         )
         turns = turns_of(segments)
     else:
         audio = channels[0]
         parts = _mono_parties(speech_intervals(audio))
-        segments = []
-        for party in ("agent", "customer"):
-            segments += transcribe(audio, party, [span for who, span in parts if who == party], options)
+        segments = transcribe([Speech(party, start, end, audio) for party, (start, end) in parts], options)
         agent = [span for party, span in parts if party == "agent"]
         customer = [span for party, span in parts if party == "customer"]
         turns = turns_of(segments, gap_s=MONO_TURN_PAUSE_S)
