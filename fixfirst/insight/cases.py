@@ -104,8 +104,6 @@ def group_contacts(
 ) -> list[list[Contact]]:
     """Partition contacts into cases (each a time-ordered list)."""
     space = TfidfSpace(_customer_text(c) for c in contacts)
-    vectors = {c.id: space.vector(_customer_text(c)) for c in contacts}
-    refs = {c.id: references(c) for c in contacts}
     window = timedelta(days=window_days)
     by_customer: dict[str, list[Contact]] = defaultdict(list)
     groups: list[list[Contact]] = []
@@ -115,6 +113,13 @@ def group_contacts(
         else:
             groups.append([contact])
     for customer_contacts in by_customer.values():
+        if len(customer_contacts) == 1:
+            groups.append(customer_contacts)
+            continue
+        # Vectors and references only for customers who came back, and only while linking them:
+        # most customers have one contact, and holding a vector per contact cost 1.4 KB each.
+        vectors = {c.id: space.vector(_customer_text(c)) for c in customer_contacts}
+        refs = {c.id: references(c) for c in customer_contacts}
         open_cases: list[list[Contact]] = []
         for contact in sorted(customer_contacts, key=lambda c: (c.start, c.id)):
             best: list[Contact] | None = None

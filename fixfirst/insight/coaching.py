@@ -91,7 +91,7 @@ def _weight(
 
 def _agent_quotes(contact: Contact, spans: Sequence[tuple[int, int, int]], agent: str) -> Quote | None:
     for turn, start, end in spans:
-        if contact.turn_author(turn) == agent and contact.conversation.turns[turn].role is Role.AGENT:
+        if contact.conversation.speaker(turn) == (Role.AGENT, agent):
             return quote(contact.conversation, turn, start, end)
     return None
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from fixfirst.insight.lexicon_files import ContactReasons, default_contact_reasons, ignore_case
+from fixfirst.insight.lexicon_files import ContactReasons, any_of, default_contact_reasons, ignore_case
 from fixfirst.insight.views import ConversationLike
 
 OTHER = "other"
 
 
-_Compiled = tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+#: Per reason: its name, one pattern matching any of its keywords, and each keyword's own pattern.
+_Compiled = tuple[tuple[str, re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...]
 #: id(reasons) -> (reasons, patterns); the object is kept so its id cannot be reused.
 _COMPILED: dict[int, tuple[ContactReasons, _Compiled]] = {}
 
@@ -24,7 +25,11 @@ def _compiled(reasons: ContactReasons) -> _Compiled:
     cached = _COMPILED.get(id(reasons))
     if cached is None:
         patterns = tuple(
-            (name, tuple(ignore_case(rf"\b(?:{k})\b") for k in reason.keywords))
+            (
+                name,
+                any_of(tuple(rf"\b(?:{k})\b" for k in reason.keywords)),
+                tuple(ignore_case(rf"\b(?:{k})\b") for k in reason.keywords),
+            )
             for name, reason in reasons.reasons.items()
         )
         cached = _COMPILED[id(reasons)] = (reasons, patterns)
@@ -34,7 +39,11 @@ def _compiled(reasons: ContactReasons) -> _Compiled:
 def classify_text(text: str, reasons: ContactReasons | None = None) -> str:
     """The reason with most keyword hits in `text`; ties go to the reason listed first; none = other."""
     best, best_hits = OTHER, 0
-    for name, patterns in _compiled(reasons or default_contact_reasons()):
+    for name, any_keyword, patterns in _compiled(reasons or default_contact_reasons()):
+        # Where any keyword matches, the alternation finds a match too: one search rules a reason
+        # out for most texts, and only a reason that matched counts its keywords one by one.
+        if any_keyword is not None and any_keyword.search(text) is None:
+            continue
         hits = sum(len(p.findall(text)) for p in patterns)
         if hits > best_hits:
             best, best_hits = name, hits

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from fixfirst.insight.contact_reasons import contact_reason
 from fixfirst.insight.views import ConversationLike, ConversationView, ResultView, SpanView
@@ -81,22 +82,31 @@ class Contact:
         return [] if self.result is None else [f for f in self.result.findings if f.label == label]
 
     def turn_author(self, turn: int) -> str | None:
-        turns = self.conversation.turns
-        return turns[turn].author if 0 <= turn < len(turns) else None
+        speaker = self.conversation.speaker(turn)
+        return None if speaker is None else speaker[1]
 
 
 def contact_of(conversation: Conversation | ConversationView, result: AnalysisResult | ResultView | None) -> Contact:
     """One contact: the conversation and its result reduced to views, with the facts insights need."""
-    view = ConversationView.of(conversation)
     summary = None if result is None else ResultView.of(result)
     return Contact(
-        conversation=view,
+        conversation=ConversationView.of(conversation),
         result=summary,
-        reason=contact_reason(view),
-        start=started_at(view),
-        agents=agents_of(view),
-        labels=frozenset(f.label for f in summary.findings) if summary else frozenset(),
+        reason=contact_reason(conversation),  # read from the turns before they are packed
+        start=started_at(conversation),
+        agents=agents_of(conversation),
+        labels=_label_set(f.label for f in summary.findings) if summary else frozenset(),
     )
+
+
+@lru_cache(maxsize=4096)
+def _shared_label_set(labels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(labels)
+
+
+def _label_set(labels: Iterable[str]) -> frozenset[str]:
+    """One frozenset per distinct set of labels (few exist), shared by every contact that has it."""
+    return _shared_label_set(tuple(sorted(set(labels))))
 
 
 def build_contacts(

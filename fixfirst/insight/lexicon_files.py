@@ -36,6 +36,22 @@ def ignore_case(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
+def any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern that matches wherever any of `patterns` does (case-insensitive), to rule a text
+    out with one search before trying each pattern; None when they cannot be joined (a pattern with
+    its own global flags or group references), and then every pattern must be tried.
+
+    Exact as a filter: if some pattern matches at a position, the alternation matches there or earlier.
+    """
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -27,9 +27,10 @@ class Quote(FrozenModel):
 
 def quote(conversation: ConversationLike, turn: int, start: int, end: int) -> Quote | None:
     """Quote the span from the conversation itself (never trusting a copied text); None if out of range."""
-    if not 0 <= turn < len(conversation.turns):
+    turns = conversation.turns
+    if not 0 <= turn < len(turns):
         return None
-    source = conversation.turns[turn]
+    source = turns[turn]
     start, end = max(0, min(start, len(source.text))), max(0, min(end, len(source.text)))
     if end <= start:
         start, end = 0, len(source.text)

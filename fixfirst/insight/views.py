@@ -7,13 +7,22 @@ contacts needed 2.2 GiB. The insight stage only reads who, when, which channel, 
 attribute names as the models, so `quote()` and every insight module read either - and the few
 conversations a report shows in full are read back from the store (`report_from_insights`).
 Repeated strings (authors, teams, channels, labels) are interned once.
+
+A conversation's turns are packed (`PackedTurns`: one compressed UTF-8 blob, one byte a role, times
+as integers) and unpacked into `TurnView`s on each read: at 100,000 contacts the per-turn objects
+(a view, a string and a datetime each) were half of the report's memory, and a contact's turns are
+read a handful of times (reason, references, promises, quotes), which costs microseconds.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from datetime import datetime
+import zlib
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from fixfirst.model import AnalysisResult, Conversation, Outcome, Role
 
@@ -24,13 +33,103 @@ def _intern(value: str | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class TurnView:
-    """One turn: its position, speaker and words (what quotes and promise checks read)."""
+    """One turn: its position, speaker and words (what quotes and promise checks read); its time is
+    read from the packed turns only when asked for (few readers need it)."""
 
     index: int
     role: Role
     author: str | None
     text: str
-    ts: datetime | None
+    packed: PackedTurns = field(repr=False, compare=False)
+
+    @property
+    def ts(self) -> datetime | None:
+        return self.packed.stamp(self.index)
+
+
+_ROLES = tuple(Role)
+_ROLE_CODE = {role: code for code, role in enumerate(_ROLES)}
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_AWARE_EPOCH = _NAIVE_EPOCH.replace(tzinfo=UTC)
+
+
+def _micros(moment: datetime) -> int:
+    epoch = _NAIVE_EPOCH if moment.tzinfo is None else _AWARE_EPOCH
+    return (moment - epoch) // timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PackedTurns:
+    """A conversation's turns in a few flat objects; `unpack()` gives back equal `TurnView`s.
+
+    Texts are one zlib-compressed UTF-8 blob with the byte offset where each turn ends; times are
+    microseconds since the epoch with the one time zone they share (a conversation whose turns mix
+    zones keeps its datetimes as they are).
+    """
+
+    roles: bytes
+    authors: tuple[str | None, ...]
+    blob: bytes
+    ends: array
+    micros: array | None  # None when no turn has a time
+    timed: bytes  # 1 where the turn has a time
+    zone: tzinfo | None
+    stamps: tuple[datetime | None, ...] | None  # only when the turns' zones differ
+
+    @classmethod
+    def of(cls, turns: Sequence) -> PackedTurns:
+        encoded = [t.text.encode("utf-8") for t in turns]
+        ends, offset = array("I"), 0
+        for chunk in encoded:
+            offset += len(chunk)
+            ends.append(offset)
+        stamps = [t.ts for t in turns]
+        zones = {s.tzinfo for s in stamps if s is not None}
+        micros = stamps_kept = None
+        zone = None
+        if len(zones) == 1:
+            zone = next(iter(zones))
+            micros = array("q", (0 if s is None else _micros(s) for s in stamps))
+        elif zones:
+            stamps_kept = tuple(stamps)
+        return cls(
+            roles=bytes(_ROLE_CODE[t.role] for t in turns),
+            authors=tuple(_intern(t.author) for t in turns),
+            blob=zlib.compress(b"".join(encoded)),
+            ends=ends,
+            micros=micros,
+            timed=bytes(s is not None for s in stamps),
+            zone=zone,
+            stamps=stamps_kept,
+        )
+
+    def stamp(self, index: int) -> datetime | None:
+        if self.stamps is not None:
+            return self.stamps[index]
+        if self.micros is None or not self.timed[index]:
+            return None
+        if self.zone is None:
+            return _NAIVE_EPOCH + timedelta(microseconds=self.micros[index])
+        return (_AWARE_EPOCH + timedelta(microseconds=self.micros[index])).astimezone(self.zone)
+
+    def unpack(self) -> tuple[TurnView, ...]:
+        return _unpacked(self)
+
+    def _unpack(self) -> tuple[TurnView, ...]:
+        raw = zlib.decompress(self.blob)
+        views, start = [], 0
+        for index, end in enumerate(self.ends):
+            text = raw[start:end].decode("utf-8")
+            views.append(TurnView(index, _ROLES[self.roles[index]], self.authors[index], text, self))
+            start = end
+        return tuple(views)
+
+
+@lru_cache(maxsize=256)
+def _unpacked(packed: PackedTurns) -> tuple[TurnView, ...]:
+    """The last few conversations' turns stay unpacked: insight functions read a contact's turns
+    several times in a row (its reason, then a quote from it), by identity (PackedTurns has eq=False)."""
+    return packed._unpack()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +143,12 @@ class ConversationView:
     customer_id: str | None
     started_at: datetime | None
     agent_ids: tuple[str, ...]
-    turns: tuple[TurnView, ...]
+    packed: PackedTurns
+
+    @property
+    def turns(self) -> tuple[TurnView, ...]:
+        """The turns, unpacked on each read (keep the tuple while you use it)."""
+        return self.packed.unpack()
 
     @classmethod
     def of(cls, conversation: Conversation | ConversationView) -> ConversationView:
@@ -58,8 +162,15 @@ class ConversationView:
             customer_id=conversation.customer_id,
             started_at=conversation.started_at,
             agent_ids=tuple(sys.intern(a) for a in conversation.agent_ids),
-            turns=tuple(TurnView(t.index, t.role, _intern(t.author), t.text, t.ts) for t in conversation.turns),
+            packed=PackedTurns.of(conversation.turns),
         )
+
+    def speaker(self, turn: int) -> tuple[Role, str | None] | None:
+        """Role and author of turn `turn` without unpacking the texts; None when out of range."""
+        packed = self.packed
+        if not 0 <= turn < len(packed.roles):
+            return None
+        return _ROLES[packed.roles[turn]], packed.authors[turn]
 
     def customer_turns(self) -> list[TurnView]:
         return [t for t in self.turns if t.role is Role.CUSTOMER]

@@ -18,11 +18,11 @@ from typing import Literal
 import numpy as np
 
 from fixfirst.errors import ConfigError, InputError
+from fixfirst.ingest.calls.audio_blocks import BLOCK_S, SAMPLE_RATE, blocks, channel_count, streamed_speech
 from fixfirst.ingest.calls.metrics import CallMetrics, Interval, call_metrics
 from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg")
-SAMPLE_RATE = 16_000
 #: A long number said aloud (as speech recognition writes it): silenced in a kept copy even when no
 #: checksum confirms a card - one misheard digit must not leave a card number in the audio.
 LONG_NUMBER = re.compile(r"\d(?:[ ,.\-]?\d){11,}")
@@ -41,6 +41,7 @@ class CallOptions:
     cpu_threads: int = 1
     keep_audio: Path | None = None  # keep a copy here (16 kHz WAV, turns with personal data silenced)
     retention_days: int = 90  # how long a kept copy may be played (and is kept by `fixfirst calls purge`)
+    block_s: float = BLOCK_S  # audio is read this many seconds at a time (memory flat in call length)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Recording:
     silenced_turns: tuple[int, ...] = ()  # turns silenced in the kept copy (personal data said aloud)
 
 
-def keep_copy(channels: list[np.ndarray], turns: list[TimedTurn], target: Path) -> tuple[int, ...]:
+def keep_copy(path: Path, turns: list[TimedTurn], target: Path, block_s: float = BLOCK_S) -> tuple[int, ...]:
     """Write the recording to `target` (16 kHz, 16-bit WAV) with every turn that holds personal data
     (what redaction finds in its words: card numbers, e-mails, phone numbers... - and any number of
     12 digits or more, since a misheard digit defeats a card's checksum) silenced on every channel;
@@ -65,17 +66,21 @@ def keep_copy(channels: list[np.ndarray], turns: list[TimedTurn], target: Path) 
     silenced = tuple(
         i for i, turn in enumerate(turns) if redactor.find(turn.text) or LONG_NUMBER.search(turn.text)
     )
-    frames = np.stack(channels, axis=1).copy()
-    for index in silenced:
-        start, end = turns[index].start, turns[index].end
-        frames[max(0, int((start - 0.2) * SAMPLE_RATE)) : int((end + 0.2) * SAMPLE_RATE)] = 0.0
+    spans = [(turns[i].start - 0.2, turns[i].end + 0.2) for i in silenced]
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     with wave.open(str(partial), "wb") as writer:
-        writer.setnchannels(frames.shape[1])
+        writer.setnchannels(channel_count(path))
         writer.setsampwidth(2)
         writer.setframerate(SAMPLE_RATE)
-        writer.writeframes((np.clip(frames, -1, 1) * 32767).astype(np.int16).tobytes())
+        for block in blocks(path, block_s):
+            frames = np.stack(block.channels, axis=1)
+            for start, end in spans:
+                first = max(0, int((start - block.start) * SAMPLE_RATE))
+                last = int((end - block.start) * SAMPLE_RATE)
+                if last > 0 and first < len(frames):
+                    frames[first:last] = 0.0
+            writer.writeframes((np.clip(frames, -1, 1) * 32767).astype(np.int16).tobytes())
     partial.replace(target)
     return silenced
 
@@ -114,30 +119,6 @@ def _model(path: str, cpu_threads: int):  # noqa: ANN202 - faster_whisper.Whispe
     return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=cpu_threads)
 
 
-def decode(path: Path) -> list[np.ndarray]:
-    """The recording at 16 kHz: [mono] or [left, right]. InputError when it cannot be decoded."""
-    import av
-    from faster_whisper.audio import decode_audio
-
-    try:
-        with av.open(str(path)) as container:
-            channels = container.streams.audio[0].channels
-        if channels >= 2:
-            left, right = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=True)
-            return [left, right]
-        return [decode_audio(str(path), sampling_rate=SAMPLE_RATE)]
-    except (av.error.FFmpegError, IndexError, ValueError, OSError) as error:
-        raise InputError(f"{path}: not a readable recording ({error.__class__.__name__}: {error})") from None
-
-
-def speech_intervals(audio: np.ndarray) -> list[Interval]:
-    """Seconds of speech, by silero VAD."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    found = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=30))
-    return [(r["start"] / SAMPLE_RATE, r["end"] / SAMPLE_RATE) for r in found]
-
-
 #: Speech regions closer than this are transcribed together (one utterance with short pauses).
 UTTERANCE_GAP_S = 1.0
 
@@ -162,16 +143,19 @@ PACK_GAP_S = 1.0
 
 @dataclass(frozen=True)
 class Speech:
-    """One party's speech region, cut from the audio of that party's channel (or the mono mix)."""
+    """One party's speech region, cut from the audio of that party's channel (or the mono mix), which
+    holds the recording from `offset` seconds on."""
 
     party: str
     start: float
     end: float
     audio: np.ndarray
+    offset: float = 0.0
 
     def clip(self) -> np.ndarray:
         """The region with 0.1 s either side."""
-        return self.audio[max(0, int((self.start - 0.1) * SAMPLE_RATE)) : int((self.end + 0.1) * SAMPLE_RATE)]
+        first = max(0, int((self.start - 0.1 - self.offset) * SAMPLE_RATE))
+        return self.audio[first : int((self.end + 0.1 - self.offset) * SAMPLE_RATE)]
 
 
 def packs(regions: list[Interval], limit_s: float = PACK_S, gap_s: float = PACK_GAP_S) -> list[list[int]]:
@@ -253,27 +237,53 @@ def _mono_parties(speech: list[Interval]) -> list[tuple[str, Interval]]:
     return parts
 
 
+def transcribe_recording(
+    path: Path, speech: list[tuple[str, int, Interval]], options: CallOptions
+) -> list[Segment]:
+    """Transcribe each (party, channel, region) of the recording, reading it block by block: a
+    region is transcribed once the audio up to its end has been read, and audio before the first
+    region still waiting is let go."""
+    waiting = sorted(speech, key=lambda item: (item[2][0], item[0]))
+    segments: list[Segment] = []
+    held: list[np.ndarray] = []
+    held_start = 0.0
+    for block in blocks(path, options.block_s):
+        held = block.channels if not held else [np.concatenate(p) for p in zip(held, block.channels, strict=True)]
+        held_end = held_start + len(held[0]) / SAMPLE_RATE
+        ready = [item for item in waiting if item[2][1] + 0.1 <= held_end]
+        waiting = [item for item in waiting if item[2][1] + 0.1 > held_end]
+        segments += transcribe(
+            [Speech(party, start, end, held[channel], held_start) for party, channel, (start, end) in ready], options
+        )
+        keep_from = min((start for _, _, (start, _) in waiting), default=held_end) - 0.1
+        drop = min(max(0, int((keep_from - held_start) * SAMPLE_RATE)), len(held[0]))
+        held = [channel[drop:] for channel in held]
+        held_start += drop / SAMPLE_RATE
+    if waiting and held:  # the recording ended inside the last regions' padding
+        segments += transcribe(
+            [Speech(party, start, end, held[channel], held_start) for party, channel, (start, end) in waiting], options
+        )
+    return segments
+
+
 def read_recording(path: Path, options: CallOptions | None = None, *, keep_as: Path | None = None) -> Recording:
     """Transcribe one recording into timed turns and call metrics; with `keep_as`, also keep a copy
-    of the audio there with the turns holding personal data silenced."""
+    of the audio there with the turns holding personal data silenced. The audio is read in blocks
+    (`CallOptions.block_s`), so memory does not grow with the call's length."""
     options = options or CallOptions()
-    channels = decode(path)
-    duration = len(channels[0]) / SAMPLE_RATE
-    if len(channels) == 2:
-        agent_audio, customer_audio = channels if options.agent_channel == "left" else channels[::-1]
-        agent, customer = speech_intervals(agent_audio), speech_intervals(customer_audio)
-        segments = transcribe(
-            [Speech("agent", start, end, agent_audio) for start, end in utterances(agent)]
-            + [Speech("customer", start, end, customer_audio) for start, end in utterances(customer)],
-            options,
-        )
-        turns = turns_of(segments)
+    channels = channel_count(path)
+    speech, duration = streamed_speech(path, options.block_s)
+    if channels == 2:
+        agent_channel = 0 if options.agent_channel == "left" else 1
+        agent, customer = speech[agent_channel], speech[1 - agent_channel]
+        items = [("agent", agent_channel, span) for span in utterances(agent)]
+        items += [("customer", 1 - agent_channel, span) for span in utterances(customer)]
+        turns = turns_of(transcribe_recording(path, items, options))
     else:
-        audio = channels[0]
-        parts = _mono_parties(speech_intervals(audio))
-        segments = transcribe([Speech(party, start, end, audio) for party, (start, end) in parts], options)
+        parts = _mono_parties(speech[0])
         agent = [span for party, span in parts if party == "agent"]
         customer = [span for party, span in parts if party == "customer"]
-        turns = turns_of(segments, gap_s=MONO_TURN_PAUSE_S)
-    silenced = keep_copy(channels, turns, keep_as) if keep_as is not None else ()
-    return Recording(turns, call_metrics(agent, customer, turns, duration), len(channels), duration, silenced)
+        turns = turns_of(transcribe_recording(path, [(party, 0, span) for party, span in parts], options),
+                         gap_s=MONO_TURN_PAUSE_S)
+    silenced = keep_copy(path, turns, keep_as, options.block_s) if keep_as is not None else ()
+    return Recording(turns, call_metrics(agent, customer, turns, duration), channels, duration, silenced)
