@@ -8,7 +8,11 @@ script, speaker attribution (the script's words whose line is covered mostly by 
 party), the error in
 seconds of first answer, longest silence, hold and overtalk, and the cost of one call hour.
 
-    .venv/bin/python benchmarks/calls.py [--asr-model PATH] [--repeat 1] [--json OUT]
+    .venv/bin/python benchmarks/calls.py [--asr-model PATH] [--json OUT] [--long-minutes 2 10]
+
+`--long-minutes` also builds long stereo calls (the support script repeated) and reads each in a
+fresh process, once in 1-minute blocks (the default) and once whole, printing compute time and
+peak RSS: memory flat in call length is the point of reading in blocks.
 
 Needs espeak-ng and the calls extra (scripts/setup.sh --dev and scripts/install_browser.sh).
 """
@@ -18,11 +22,14 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from fixfirst.ingest.call_audio import read_calls
+from fixfirst.ingest.calls.audio_blocks import BLOCK_S
 from fixfirst.ingest.calls.recording import CallOptions, read_recording
 from fixfirst.ingest.calls.scripted_call import SCRIPTS, ScriptedCall, build_call, word_error_rate
 
@@ -71,10 +78,43 @@ def measure(name: str, call: ScriptedCall, options: CallOptions) -> dict:
     }
 
 
+_LONG_READ = """
+import sys, time
+from pathlib import Path
+from fixfirst.ingest.calls.recording import CallOptions, read_recording
+options = CallOptions(block_s=float(sys.argv[2]), cpu_threads=1)
+started = time.perf_counter()
+recording = read_recording(Path(sys.argv[1]), options)
+# VmHWM, not ru_maxrss: Linux carries the parent's peak into a child's ru_maxrss across fork/exec.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(time.perf_counter() - started, peak / 1024, len(recording.turns))
+"""
+
+
+def long_calls(folder: Path, minutes: list[float]) -> list[dict]:
+    """Long stereo calls read in blocks and whole, each in a fresh process (model load included; peak
+    RSS from /proc, so Linux only)."""
+    rows = []
+    for length in minutes:
+        lines = []
+        while sum(len(line.text) for line in lines) < length * 60 * 14:  # espeak at 150 wpm: ~14 chars/s
+            lines += SCRIPTS["support"]
+        call = build_call(folder / f"long-{length}.wav", lines)
+        for label, block_s in (("1-minute blocks", BLOCK_S), ("whole", 1e9)):
+            out = subprocess.run([sys.executable, "-c", _LONG_READ, str(call.path), str(block_s)],
+                                 check=True, capture_output=True, text=True).stdout.split()
+            seconds, peak, turns = float(out[0]), float(out[1]), int(out[2])
+            rows.append({"minutes": round(call.duration_s / 60, 1), "read": label, "compute_s": round(seconds, 1),
+                         "rtf": round(seconds / call.duration_s, 3), "peak_rss_mib": round(peak),
+                         "turns": turns, "lines": len(lines)})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--asr-model", type=Path, help="a CTranslate2 Whisper folder (default: bundled tiny.en)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--long-minutes", type=float, nargs="*", default=[], help="also time long calls this long")
     args = parser.parse_args()
     options = CallOptions(asr_model=args.asr_model, cpu_threads=1)
     rows = []
@@ -94,6 +134,8 @@ def main() -> None:
             started = time.perf_counter()
             list(read_calls(paths, options, workers=workers))
             parallel.append((workers, time.perf_counter() - started))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before building long calls
+        long = long_calls(Path(folder), args.long_minutes)
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
@@ -101,14 +143,18 @@ def main() -> None:
         print("| " + " | ".join("-" if row[c] is None else str(row[c]) for c in columns) + " |")
     audio = sum(r["audio_s"] for r in rows)
     compute = sum(r["compute_s"] for r in rows)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nreal-time factor overall {compute / audio:.3f} (one thread): one call hour costs "
           f"{compute / audio * 60:.1f} CPU-minutes; peak RSS {peak:.0f} MiB")
     for workers, took in parallel:
         print(f"{workers} worker(s): {len(rows)} recordings, {audio:.0f} s of audio in {took:.1f} s "
               f"({audio / took:.1f} s of audio per second)")
+    if long:
+        print("\n| minutes | read | compute s | RTF | peak RSS MiB | turns (script lines) |\n|---|---|---|---|---|---|")
+        for row in long:
+            print(f"| {row['minutes']} | {row['read']} | {row['compute_s']} | {row['rtf']} | {row['peak_rss_mib']} "
+                  f"| {row['turns']} ({row['lines']}) |")
     if args.json:
-        args.json.write_text(json.dumps({"calls": rows, "parallel": parallel}, indent=1))
+        args.json.write_text(json.dumps({"calls": rows, "parallel": parallel, "long": long}, indent=1))
 
 
 if __name__ == "__main__":

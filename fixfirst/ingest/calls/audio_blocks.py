@@ -22,8 +22,9 @@ import numpy as np
 from fixfirst.errors import InputError
 
 SAMPLE_RATE = 16_000
-#: Seconds of audio per block (about 19 MB a channel as float32).
-BLOCK_S = 300.0
+#: Seconds of audio per block: about 4 MB a channel as float32, and silero VAD's working memory
+#: grows with the block (300-second blocks peaked 270 MiB higher than 60-second ones).
+BLOCK_S = 60.0
 #: A speech region ending this close to a block's end may go on in the next block: it is carried over.
 CARRY_MARGIN_S = 2.0
 
@@ -79,9 +80,10 @@ def blocks(path: Path, block_s: float = BLOCK_S) -> Iterator[Block]:
                 held += pending[-1].size
                 while held >= size:
                     joined = np.concatenate(pending)
+                    pending, held = [joined[size:].copy()], joined.size - size  # no view keeps `joined` alive
                     yield block_of(joined[:size])
                     emitted += size // (2 if stereo else 1)
-                    pending, held = [joined[size:]], joined.size - size
+                    del joined
     except (av.error.FFmpegError, ValueError, OSError) as error:
         raise InputError(f"{path}: not a readable recording ({error.__class__.__name__}: {error})") from None
     if held:

@@ -240,29 +240,38 @@ def _mono_parties(speech: list[Interval]) -> list[tuple[str, Interval]]:
 def transcribe_recording(
     path: Path, speech: list[tuple[str, int, Interval]], options: CallOptions
 ) -> list[Segment]:
-    """Transcribe each (party, channel, region) of the recording, reading it block by block: a
-    region is transcribed once the audio up to its end has been read, and audio before the first
-    region still waiting is let go."""
+    """Transcribe each (party, channel, region) of the recording, reading it block by block.
+
+    A region is ready once the audio up to its end has been read; ready regions are transcribed a
+    full Whisper window at a time (`packs`), so short blocks cost no extra windows, and the audio
+    before the first region not yet transcribed is let go.
+    """
     waiting = sorted(speech, key=lambda item: (item[2][0], item[0]))
+    ready: list[tuple[str, int, Interval]] = []
     segments: list[Segment] = []
     held: list[np.ndarray] = []
     held_start = 0.0
+
+    def run(items: list[tuple[str, int, Interval]]) -> None:
+        segments.extend(transcribe(
+            [Speech(party, start, end, held[channel], held_start) for party, channel, (start, end) in items], options
+        ))
+
     for block in blocks(path, options.block_s):
         held = block.channels if not held else [np.concatenate(p) for p in zip(held, block.channels, strict=True)]
         held_end = held_start + len(held[0]) / SAMPLE_RATE
-        ready = [item for item in waiting if item[2][1] + 0.1 <= held_end]
+        ready += [item for item in waiting if item[2][1] + 0.1 <= held_end]
         waiting = [item for item in waiting if item[2][1] + 0.1 > held_end]
-        segments += transcribe(
-            [Speech(party, start, end, held[channel], held_start) for party, channel, (start, end) in ready], options
-        )
-        keep_from = min((start for _, _, (start, _) in waiting), default=held_end) - 0.1
+        groups = packs([span for _, _, span in ready])
+        if len(groups) > 1:  # every window but the last, which may still fill up
+            run([ready[i] for group in groups[:-1] for i in group])
+            ready = [ready[i] for i in groups[-1]]
+        keep_from = min((start for _, _, (start, _) in ready + waiting), default=held_end) - 0.1
         drop = min(max(0, int((keep_from - held_start) * SAMPLE_RATE)), len(held[0]))
         held = [channel[drop:] for channel in held]
         held_start += drop / SAMPLE_RATE
-    if waiting and held:  # the recording ended inside the last regions' padding
-        segments += transcribe(
-            [Speech(party, start, end, held[channel], held_start) for party, channel, (start, end) in waiting], options
-        )
+    if ready or waiting:  # the last window, and regions ending inside the recording's last 0.1 s
+        run(ready + waiting)
     return segments
 
 
