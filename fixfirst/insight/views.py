@@ -9,9 +9,10 @@ conversations a report shows in full are read back from the store (`report_from_
 Repeated strings (authors, teams, channels, labels) are interned once.
 
 A conversation's turns are packed (`PackedTurns`: one compressed UTF-8 blob, one byte a role, times
-as integers) and unpacked into `TurnView`s on each read: at 100,000 contacts the per-turn objects
-(a view, a string and a datetime each) were half of the report's memory, and a contact's turns are
-read a handful of times (reason, references, promises, quotes), which costs microseconds.
+as integers) and unpacked into `TurnView`s on each read: the per-turn objects (a view, a string and
+a datetime each) were a third of a contact's memory, and a contact's turns are read a handful of
+times (reason, references, promises, quotes), which costs microseconds. Turn indices are positions
+(`Conversation` enforces 0..n-1).
 """
 
 from __future__ import annotations

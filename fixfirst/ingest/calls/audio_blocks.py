@@ -1,4 +1,4 @@
-"""A recording read in blocks of a few minutes, so memory stays flat however long the call is.
+"""A recording read in blocks of a minute, so memory stays flat however long the call is.
 
 Why: a whole hour at 16 kHz is 230 MB per channel as float32, and a contact centre's longest calls
 (escalations, a day's chat log read aloud) are exactly the ones worth scoring. Every pass over a

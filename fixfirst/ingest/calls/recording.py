@@ -135,7 +135,7 @@ def utterances(speech: list[Interval], gap_s: float = UTTERANCE_GAP_S) -> list[I
     return joined
 
 
-#: Whisper reads 30-second windows: a party's speech regions are packed into clips up to this long
+#: Whisper reads 30-second windows: the call's speech regions are packed into clips up to this long
 #: and transcribed in one call each (a short utterance alone still costs a whole window's encoding).
 PACK_S = 28.0
 #: Silence put between packed regions, so Whisper sees a pause where the region ended.
@@ -262,6 +262,7 @@ def transcribe_recording(
         held = block.channels if not held else [np.concatenate(p) for p in zip(held, block.channels, strict=True)]
         held_end = held_start + len(held[0]) / SAMPLE_RATE
         ready += [item for item in waiting if item[2][1] + 0.1 <= held_end]
+        ready.sort(key=lambda item: (item[2][0], item[0]))  # pack in time order, as `transcribe` does
         waiting = [item for item in waiting if item[2][1] + 0.1 > held_end]
         groups = packs([span for _, _, span in ready])
         if len(groups) > 1:  # every window but the last, which may still fill up
