@@ -54,6 +54,10 @@ _NAIVE_EPOCH = datetime(1970, 1, 1)
 _AWARE_EPOCH = _NAIVE_EPOCH.replace(tzinfo=UTC)
 
 
+#: Stands for "no time" among a conversation's turn times (no real time is this far from 1970).
+_NO_TIME = -(2**63)
+
+
 def _micros(moment: datetime) -> int:
     epoch = _NAIVE_EPOCH if moment.tzinfo is None else _AWARE_EPOCH
     return (moment - epoch) // timedelta(microseconds=1)
@@ -72,8 +76,7 @@ class PackedTurns:
     authors: tuple[str | None, ...]
     blob: bytes
     ends: array
-    micros: array | None  # None when no turn has a time
-    timed: bytes  # 1 where the turn has a time
+    micros: array | None  # None when no turn has a time; _NO_TIME for a turn without one
     zone: tzinfo | None
     stamps: tuple[datetime | None, ...] | None  # only when the turns' zones differ
 
@@ -90,7 +93,7 @@ class PackedTurns:
         zone = None
         if len(zones) == 1:
             zone = next(iter(zones))
-            micros = array("q", (0 if s is None else _micros(s) for s in stamps))
+            micros = array("q", (_NO_TIME if s is None else _micros(s) for s in stamps))
         elif zones:
             stamps_kept = tuple(stamps)
         return cls(
@@ -99,7 +102,6 @@ class PackedTurns:
             blob=zlib.compress(b"".join(encoded)),
             ends=ends,
             micros=micros,
-            timed=bytes(s is not None for s in stamps),
             zone=zone,
             stamps=stamps_kept,
         )
@@ -107,7 +109,7 @@ class PackedTurns:
     def stamp(self, index: int) -> datetime | None:
         if self.stamps is not None:
             return self.stamps[index]
-        if self.micros is None or not self.timed[index]:
+        if self.micros is None or self.micros[index] == _NO_TIME:
             return None
         if self.zone is None:
             return _NAIVE_EPOCH + timedelta(microseconds=self.micros[index])
@@ -116,21 +118,19 @@ class PackedTurns:
     def unpack(self) -> tuple[TurnView, ...]:
         return _unpacked(self)
 
-    def _unpack(self) -> tuple[TurnView, ...]:
-        raw = zlib.decompress(self.blob)
-        views, start = [], 0
-        for index, end in enumerate(self.ends):
-            text = raw[start:end].decode("utf-8")
-            views.append(TurnView(index, _ROLES[self.roles[index]], self.authors[index], text, self))
-            start = end
-        return tuple(views)
-
 
 @lru_cache(maxsize=256)
 def _unpacked(packed: PackedTurns) -> tuple[TurnView, ...]:
-    """The last few conversations' turns stay unpacked: insight functions read a contact's turns
-    several times in a row (its reason, then a quote from it), by identity (PackedTurns has eq=False)."""
-    return packed._unpack()
+    """The turns of `packed`; the last few conversations' stay unpacked, since insight functions read
+    a contact's turns several times in a row (its reason, then a quote from it). Keyed by identity
+    (PackedTurns has eq=False)."""
+    raw = zlib.decompress(packed.blob)
+    views, start = [], 0
+    for index, end in enumerate(packed.ends):
+        text = raw[start:end].decode("utf-8")
+        views.append(TurnView(index, _ROLES[packed.roles[index]], packed.authors[index], text, packed))
+        start = end
+    return tuple(views)
 
 
 @dataclass(frozen=True, slots=True)

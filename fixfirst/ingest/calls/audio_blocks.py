@@ -43,26 +43,39 @@ class Block:
         return self.start + len(self.channels[0]) / SAMPLE_RATE
 
 
+def _open(path: Path):  # noqa: ANN202 - an av container, imported lazily
+    import av
+
+    return av.open(str(path), metadata_errors="ignore")
+
+
+def _channels(container) -> int:  # noqa: ANN001 - an av container
+    return 2 if container.streams.audio[0].channels >= 2 else 1
+
+
+def _unreadable(path: Path, error: Exception) -> InputError:
+    return InputError(f"{path}: not a readable recording ({error.__class__.__name__}: {error})")
+
+
 def channel_count(path: Path) -> int:
     """1 (mono) or 2 (stereo: more channels are read as their first two)."""
     import av
 
     try:
-        with av.open(str(path)) as container:
-            return 2 if container.streams.audio[0].channels >= 2 else 1
+        with _open(path) as container:
+            return _channels(container)
     except (av.error.FFmpegError, IndexError, ValueError, OSError) as error:
-        raise InputError(f"{path}: not a readable recording ({error.__class__.__name__}: {error})") from None
+        raise _unreadable(path, error) from None
 
 
 def blocks(path: Path, block_s: float = BLOCK_S) -> Iterator[Block]:
     """The recording at 16 kHz in consecutive blocks of `block_s` seconds (the last one shorter)."""
     import av
 
-    stereo = channel_count(path) == 2
-    size = int(block_s * SAMPLE_RATE) * (2 if stereo else 1)
     pending: list[np.ndarray] = []
     held = 0
     emitted = 0  # samples per channel already yielded
+    stereo = False
 
     def block_of(samples: np.ndarray) -> Block:
         audio = samples.astype(np.float32) / 32768.0
@@ -70,7 +83,9 @@ def blocks(path: Path, block_s: float = BLOCK_S) -> Iterator[Block]:
         return Block(emitted / SAMPLE_RATE, channels)
 
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with _open(path) as container:
+            stereo = _channels(container) == 2
+            size = int(block_s * SAMPLE_RATE) * (2 if stereo else 1)
             resampler = av.audio.resampler.AudioResampler(
                 format="s16", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE
             )
@@ -84,8 +99,8 @@ def blocks(path: Path, block_s: float = BLOCK_S) -> Iterator[Block]:
                     yield block_of(joined[:size])
                     emitted += size // (2 if stereo else 1)
                     del joined
-    except (av.error.FFmpegError, ValueError, OSError) as error:
-        raise InputError(f"{path}: not a readable recording ({error.__class__.__name__}: {error})") from None
+    except (av.error.FFmpegError, IndexError, ValueError, OSError) as error:
+        raise _unreadable(path, error) from None
     if held:
         yield block_of(np.concatenate(pending))
 

@@ -151,7 +151,7 @@ class Speech:
     start: float
     end: float
     audio: np.ndarray
-    offset: float = 0.0
+    offset: float
 
     def clip(self) -> np.ndarray:
         """The region with 0.1 s either side."""
