@@ -25,13 +25,14 @@ from fixfirst.insight.lexicon_files import default_contact_reasons, ignore_case
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.text_similarity import TfidfSpace, cosine
 from fixfirst.model import Behaviour, Case, Outcome, stable_id
-from fixfirst.model.frozen import FrozenModel
+from fixfirst.model.frozen import frozen_record
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_SIMILARITY_THRESHOLD = 0.2
 
 
-class CaseFacts(FrozenModel):
+@frozen_record
+class CaseFacts:
     """One case with what happened in it."""
 
     case: Case

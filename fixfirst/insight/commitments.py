@@ -31,7 +31,7 @@ from fixfirst.insight.lexicon_files import PromiseLanguage, default_promise_lang
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.views import ConversationLike
 from fixfirst.model import Role, stable_id
-from fixfirst.model.frozen import FrozenModel
+from fixfirst.model.frozen import frozen_record
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
@@ -43,7 +43,8 @@ class PromiseStatus(StrEnum):
     UNDATED = "undated"
 
 
-class Promise(FrozenModel):
+@frozen_record
+class Promise:
     """One agent commitment, with its evidence and verdict."""
 
     id: str

@@ -69,11 +69,11 @@ class Contact:
 
     @property
     def outcome(self) -> Outcome | None:
-        return None if self.result is None else self.result.outcome.label
+        return None if self.result is None else self.result.label
 
     @property
     def points(self) -> float | None:
-        return None if self.result is None or self.result.score is None else self.result.score.points
+        return None if self.result is None else self.result.points
 
     def has(self, label: str) -> bool:
         return label in self.labels
@@ -88,15 +88,21 @@ class Contact:
 
 def contact_of(conversation: Conversation | ConversationView, result: AnalysisResult | ResultView | None) -> Contact:
     """One contact: the conversation and its result reduced to views, with the facts insights need."""
-    summary = None if result is None else ResultView.of(result)
+    view = ConversationView.of(conversation)
+    summary = None if result is None else ResultView.of(result, id=view.id)
     return Contact(
-        conversation=ConversationView.of(conversation),
+        conversation=view,
         result=summary,
         reason=contact_reason(conversation),  # read from the turns before they are packed
         start=started_at(conversation),
-        agents=agents_of(conversation),
+        agents=_shared(agents_of(conversation), view.agent_ids),
         labels=_label_set(f.label for f in summary.findings) if summary else frozenset(),
     )
+
+
+def _shared(value: tuple[str, ...], same: tuple[str, ...]) -> tuple[str, ...]:
+    """`same` when equal (a contact's agents are mostly its listed agents): one tuple, not two."""
+    return same if value == same else value
 
 
 @lru_cache(maxsize=4096)

@@ -17,10 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import Contact, as_naive_utc
 from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey
-from fixfirst.model.frozen import FrozenModel
+from fixfirst.model.frozen import frozen_record
 
 
-class SurveyLink(FrozenModel):
+@frozen_record
+class SurveyLink:
 
     survey_id: str
     conversation_id: str

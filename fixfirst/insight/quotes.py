@@ -5,10 +5,11 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from fixfirst.insight.views import ConversationLike
-from fixfirst.model.frozen import FrozenModel
+from fixfirst.model.frozen import frozen_record
 
 
-class Quote(FrozenModel):
+@frozen_record
+class Quote:
     """Words from one turn of one conversation: [start, end) of that turn's canonical text."""
 
     conversation_id: str

@@ -17,10 +17,12 @@ times (reason, references, promises, quotes), which costs microseconds. Turn ind
 
 from __future__ import annotations
 
+import struct
 import sys
+import threading
 import zlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -56,6 +58,8 @@ _AWARE_EPOCH = _NAIVE_EPOCH.replace(tzinfo=UTC)
 
 #: Stands for "no time" among a conversation's turn times (no real time is this far from 1970).
 _NO_TIME = -(2**63)
+#: Start of a packed blob: the number of turns, then whether times follow (1) or not (0).
+_HEAD = struct.Struct("<IB")
 
 
 def _micros(moment: datetime) -> int:
@@ -65,72 +69,87 @@ def _micros(moment: datetime) -> int:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class PackedTurns:
-    """A conversation's turns in a few flat objects; `unpack()` gives back equal `TurnView`s.
+    """A conversation's turns in three small objects; `unpack()` gives back equal `TurnView`s.
 
-    Texts are one zlib-compressed UTF-8 blob with the byte offset where each turn ends; times are
-    microseconds since the epoch with the one time zone they share (a conversation whose turns mix
-    zones keeps its datetimes as they are).
+    `blob` is one zlib-compressed byte string: the turn count, one byte a role, each turn's index
+    into `authors` (the distinct authors), the byte offset where each turn's text ends, the times
+    as microseconds since the epoch (when the turns share one time zone, `zone`) and the UTF-8
+    texts. Separate arrays for roles, offsets and times cost a header each, more than the data;
+    a conversation whose turns mix zones keeps its datetimes as they are (`stamps`).
     """
 
-    roles: bytes
-    authors: tuple[str | None, ...]
     blob: bytes
-    ends: array
-    micros: array | None  # None when no turn has a time; _NO_TIME for a turn without one
+    authors: tuple[str | None, ...]
     zone: tzinfo | None
     stamps: tuple[datetime | None, ...] | None  # only when the turns' zones differ
 
     @classmethod
     def of(cls, turns: Sequence) -> PackedTurns:
         encoded = [t.text.encode("utf-8") for t in turns]
+        authors = tuple(dict.fromkeys(_intern(t.author) for t in turns))
+        author_code = {author: code for code, author in enumerate(authors)}
         ends, offset = array("I"), 0
         for chunk in encoded:
             offset += len(chunk)
             ends.append(offset)
         stamps = [t.ts for t in turns]
         zones = {s.tzinfo for s in stamps if s is not None}
-        micros = stamps_kept = None
-        zone = None
+        micros = stamps_kept = zone = None
         if len(zones) == 1:
             zone = next(iter(zones))
             micros = array("q", (_NO_TIME if s is None else _micros(s) for s in stamps))
         elif zones:
             stamps_kept = tuple(stamps)
-        return cls(
-            roles=bytes(_ROLE_CODE[t.role] for t in turns),
-            authors=tuple(_intern(t.author) for t in turns),
-            blob=zlib.compress(b"".join(encoded)),
-            ends=ends,
-            micros=micros,
-            zone=zone,
-            stamps=stamps_kept,
-        )
+        parts = [
+            _HEAD.pack(len(turns), micros is not None),
+            bytes(_ROLE_CODE[t.role] for t in turns),
+            array("I", (author_code[_intern(t.author)] for t in turns)).tobytes(),
+            ends.tobytes(),
+            b"" if micros is None else micros.tobytes(),
+            *encoded,
+        ]
+        return cls(blob=zlib.compress(b"".join(parts)), authors=authors, zone=zone, stamps=stamps_kept)
 
     def stamp(self, index: int) -> datetime | None:
         if self.stamps is not None:
             return self.stamps[index]
-        if self.micros is None or self.micros[index] == _NO_TIME:
+        micros = _decoded(self)[1]
+        if micros is None or micros[index] == _NO_TIME:
             return None
         if self.zone is None:
-            return _NAIVE_EPOCH + timedelta(microseconds=self.micros[index])
-        return (_AWARE_EPOCH + timedelta(microseconds=self.micros[index])).astimezone(self.zone)
+            return _NAIVE_EPOCH + timedelta(microseconds=micros[index])
+        return (_AWARE_EPOCH + timedelta(microseconds=micros[index])).astimezone(self.zone)
 
     def unpack(self) -> tuple[TurnView, ...]:
-        return _unpacked(self)
+        return _decoded(self)[0]
+
+
+def _array(typecode: str, raw: bytes, start: int, count: int) -> tuple[array, int]:
+    values = array(typecode)
+    end = start + count * values.itemsize
+    values.frombytes(raw[start:end])
+    return values, end
 
 
 @lru_cache(maxsize=256)
-def _unpacked(packed: PackedTurns) -> tuple[TurnView, ...]:
-    """The turns of `packed`; the last few conversations' stay unpacked, since insight functions read
-    a contact's turns several times in a row (its reason, then a quote from it). Keyed by identity
-    (PackedTurns has eq=False)."""
+def _decoded(packed: PackedTurns) -> tuple[tuple[TurnView, ...], array | None]:
+    """The turns of `packed` and their times (microseconds, or None); the last few conversations'
+    stay decoded, since insight functions read a contact's turns several times in a row (its
+    reason, then a quote from it). Keyed by identity (PackedTurns has eq=False)."""
     raw = zlib.decompress(packed.blob)
-    views, start = [], 0
-    for index, end in enumerate(packed.ends):
+    count, timed = _HEAD.unpack_from(raw)
+    position = _HEAD.size + count
+    roles = raw[_HEAD.size : position]
+    authors, position = _array("I", raw, position, count)
+    ends, position = _array("I", raw, position, count)
+    micros, position = _array("q", raw, position, count) if timed else (None, position)
+    views, start = [], position
+    for index in range(count):
+        end = position + ends[index]
         text = raw[start:end].decode("utf-8")
-        views.append(TurnView(index, _ROLES[packed.roles[index]], packed.authors[index], text, packed))
+        views.append(TurnView(index, _ROLES[roles[index]], packed.authors[authors[index]], text, packed))
         start = end
-    return tuple(views)
+    return tuple(views), micros
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +186,11 @@ class ConversationView:
         )
 
     def speaker(self, turn: int) -> tuple[Role, str | None] | None:
-        """Role and author of turn `turn` without unpacking the texts; None when out of range."""
-        packed = self.packed
-        if not 0 <= turn < len(packed.roles):
+        """Role and author of turn `turn`; None when out of range."""
+        turns = self.turns
+        if not 0 <= turn < len(turns):
             return None
-        return _ROLES[packed.roles[turn]], packed.authors[turn]
+        return turns[turn].role, turns[turn].author
 
     def customer_turns(self) -> list[TurnView]:
         return [t for t in self.turns if t.role is Role.CUSTOMER]
@@ -191,6 +210,34 @@ class SpanView:
     confidence: float
 
 
+#: One span in a packed result: label code, turn, start, end, confidence (exact: a float64).
+_SPAN = struct.Struct("<IIIId")
+_SPAN_LABELS: list[str] = []
+_SPAN_CODE: dict[str, int] = {}
+_SPAN_LOCK = threading.Lock()
+
+
+def _pack_spans(spans: Iterable[tuple[str, int, int, int, float]]) -> bytes:
+    packed = bytearray()
+    for label, turn, start, end, confidence in spans:
+        code = _SPAN_CODE.get(label)
+        if code is None:
+            with _SPAN_LOCK:
+                code = _SPAN_CODE.get(label)
+                if code is None:
+                    code = _SPAN_CODE[label] = len(_SPAN_LABELS)
+                    _SPAN_LABELS.append(sys.intern(label))
+        packed += _SPAN.pack(code, turn, start, end, confidence)
+    return bytes(packed)
+
+
+def _unpack_spans(packed: bytes, start: int, stop: int) -> tuple[SpanView, ...]:
+    return tuple(
+        SpanView(_SPAN_LABELS[code], turn, begin, end, confidence)
+        for code, turn, begin, end, confidence in _SPAN.iter_unpack(packed[start * _SPAN.size : stop * _SPAN.size])
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class OutcomeView:
     label: Outcome
@@ -205,32 +252,47 @@ class ScoreView:
 
 @dataclass(frozen=True, slots=True)
 class ResultView:
-    """An analysis result without explanations, copied texts or the score breakdown."""
+    """An analysis result without explanations, copied texts or the score breakdown.
+
+    The outcome's evidence and the findings are packed in one byte string (`spans`, the first
+    `evidence_count` spans are the evidence) and built into `SpanView`s when read: a span object
+    with its numbers cost about 100 bytes against 24 packed, and a report holds every contact's.
+    """
 
     id: str
-    outcome: OutcomeView
-    findings: tuple[SpanView, ...]
-    score: ScoreView | None
+    label: Outcome
+    confidence: float
+    points: float | None
+    spans: bytes = field(repr=False)
+    evidence_count: int
+
+    @property
+    def outcome(self) -> OutcomeView:
+        return OutcomeView(self.label, self.confidence, _unpack_spans(self.spans, 0, self.evidence_count))
+
+    @property
+    def findings(self) -> tuple[SpanView, ...]:
+        return _unpack_spans(self.spans, self.evidence_count, len(self.spans) // _SPAN.size)
+
+    @property
+    def score(self) -> ScoreView | None:
+        return None if self.points is None else ScoreView(self.points)
 
     @classmethod
-    def of(cls, result: AnalysisResult | ResultView) -> ResultView:
+    def of(cls, result: AnalysisResult | ResultView, *, id: str | None = None) -> ResultView:
+        """`id`: the conversation's own id string, shared instead of holding a second copy."""
         if isinstance(result, ResultView):
             return result
         verdict = result.outcome
+        evidence = [(verdict.label.value, e.turn, e.start, e.end, verdict.confidence) for e in verdict.evidence]
+        findings = [(f.label, f.turn, f.start, f.end, f.confidence) for f in result.findings]
         return cls(
-            id=result.id,
-            outcome=OutcomeView(
-                label=verdict.label,
-                confidence=verdict.confidence,
-                evidence=tuple(
-                    SpanView(verdict.label.value, e.turn, e.start, e.end, verdict.confidence)
-                    for e in verdict.evidence
-                ),
-            ),
-            findings=tuple(
-                SpanView(sys.intern(f.label), f.turn, f.start, f.end, f.confidence) for f in result.findings
-            ),
-            score=None if result.score is None else ScoreView(result.score.points),
+            id=id if id == result.id else result.id,
+            label=verdict.label,
+            confidence=verdict.confidence,
+            points=None if result.score is None else result.score.points,
+            spans=_pack_spans(evidence + findings),
+            evidence_count=len(evidence),
         )
 
 

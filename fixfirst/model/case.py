@@ -6,10 +6,11 @@ from datetime import datetime
 
 from pydantic import Field
 
-from fixfirst.model.frozen import FrozenModel
+from fixfirst.model.frozen import frozen_record
 
 
-class Case(FrozenModel):
+@frozen_record
+class Case:
 
     id: str
     customer_id: str

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from fixfirst.errors import StoreError
 from fixfirst.insight import Insights
 from fixfirst.model import Behaviour, Outcome, Survey
+from fixfirst.model.frozen import record_json
 from fixfirst.model.text import clean_record
 from fixfirst.store import listing
 from fixfirst.store.listing import visible_ids
@@ -220,7 +221,7 @@ def get_cases(
     return {
         "summary": summary,
         "total": len(items),
-        "items": [i.model_dump(mode="json") for i in items[offset : offset + limit]],
+        "items": [record_json(i) for i in items[offset : offset + limit]],
     }
 
 
