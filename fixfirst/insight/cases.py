@@ -20,7 +20,7 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contact_reasons import OTHER
-from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact, ended_at
+from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact
 from fixfirst.insight.lexicon_files import default_contact_reasons, ignore_case
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.text_similarity import TfidfSpace, cosine
@@ -128,7 +128,7 @@ def group_contacts(
             for case in open_cases:
                 last = case[-1]
                 assert contact.start is not None and last.start is not None
-                last_seen = ended_at(last.conversation) or last.start
+                last_seen = last.end or last.start
                 if contact.start - max(last_seen, last.start) > window:
                     continue
                 similarity = max(cosine(vectors[contact.id], vectors[m.id]) for m in case)

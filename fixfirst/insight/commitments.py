@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fixfirst.insight.contacts import Contact, as_naive_utc, ended_at
+from fixfirst.insight.contacts import Contact, as_naive_utc
 from fixfirst.insight.deadlines import resolve_deadline
 from fixfirst.insight.lexicon_files import PromiseLanguage, default_promise_language, ignore_case
 from fixfirst.insight.quotes import Quote, quote
@@ -197,7 +197,7 @@ def check_commitments(
     language = language or default_promise_language()
     agent_teams = agent_teams or {}
     if end_of_data is None:
-        stamps = [e for c in contacts if (e := ended_at(c.conversation)) is not None]
+        stamps = [c.end for c in contacts if c.end is not None]
         end_of_data = max(stamps) if stamps else None
     members: dict[str, list[Contact]] = {}
     for contact in contacts:

@@ -62,6 +62,7 @@ class Contact:
     start: datetime | None
     agents: tuple[str, ...]
     labels: frozenset[str] = field(default_factory=frozenset)
+    end: datetime | None = None  # the last time seen in it (naive UTC), `start` when it has no later one
 
     @property
     def id(self) -> str:
@@ -79,7 +80,10 @@ class Contact:
         return label in self.labels
 
     def findings(self, label: str) -> list[SpanView]:
-        return [] if self.result is None else [f for f in self.result.findings if f.label == label]
+        if label not in self.labels:  # most asks are for labels a contact does not have
+            return []
+        assert self.result is not None
+        return [f for f in self.result.findings if f.label == label]
 
     def turn_author(self, turn: int) -> str | None:
         speaker = self.conversation.speaker(turn)
@@ -90,11 +94,13 @@ def contact_of(conversation: Conversation | ConversationView, result: AnalysisRe
     """One contact: the conversation and its result reduced to views, with the facts insights need."""
     view = ConversationView.of(conversation)
     summary = None if result is None else ResultView.of(result, id=view.id)
+    start, end = started_at(conversation), ended_at(conversation)
     return Contact(
         conversation=view,
         result=summary,
         reason=contact_reason(conversation),  # read from the turns before they are packed
-        start=started_at(conversation),
+        start=start,
+        end=start if end == start else end,  # one object when equal
         agents=_shared(agents_of(conversation), view.agent_ids),
         labels=_label_set(f.label for f in summary.findings) if summary else frozenset(),
     )

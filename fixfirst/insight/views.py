@@ -69,17 +69,20 @@ def _micros(moment: datetime) -> int:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class PackedTurns:
-    """A conversation's turns in three small objects; `unpack()` gives back equal `TurnView`s.
+    """A conversation's turns in a few small objects; `unpack()` gives back equal `TurnView`s.
 
-    `blob` is one zlib-compressed byte string: the turn count, one byte a role, each turn's index
-    into `authors` (the distinct authors), the byte offset where each turn's text ends, the times
-    as microseconds since the epoch (when the turns share one time zone, `zone`) and the UTF-8
-    texts. Separate arrays for roles, offsets and times cost a header each, more than the data;
-    a conversation whose turns mix zones keeps its datetimes as they are (`stamps`).
+    `speakers` holds one byte a role, then each turn's index into `authors` (the distinct authors;
+    one byte each, two when there are more than 255), so who spoke a turn is read without
+    decompressing. `blob` is one zlib-compressed byte string: the turn count, whether times follow,
+    the byte offset where each turn's text ends, the times as microseconds since the epoch (when
+    the turns share one time zone, `zone`) and the UTF-8 texts. Separate arrays for each cost a
+    header each, more than their data; a conversation whose turns mix zones keeps its datetimes as
+    they are (`stamps`).
     """
 
-    blob: bytes
+    speakers: bytes
     authors: tuple[str | None, ...]
+    blob: bytes
     zone: tzinfo | None
     stamps: tuple[datetime | None, ...] | None  # only when the turns' zones differ
 
@@ -100,15 +103,30 @@ class PackedTurns:
             micros = array("q", (_NO_TIME if s is None else _micros(s) for s in stamps))
         elif zones:
             stamps_kept = tuple(stamps)
+        width = _author_width(len(authors))
+        codes = b"".join(author_code[_intern(t.author)].to_bytes(width, "little") for t in turns)
         parts = [
             _HEAD.pack(len(turns), micros is not None),
-            bytes(_ROLE_CODE[t.role] for t in turns),
-            array("I", (author_code[_intern(t.author)] for t in turns)).tobytes(),
             ends.tobytes(),
             b"" if micros is None else micros.tobytes(),
             *encoded,
         ]
-        return cls(blob=zlib.compress(b"".join(parts)), authors=authors, zone=zone, stamps=stamps_kept)
+        return cls(
+            speakers=bytes(_ROLE_CODE[t.role] for t in turns) + codes,
+            authors=authors,
+            blob=zlib.compress(b"".join(parts)),
+            zone=zone,
+            stamps=stamps_kept,
+        )
+
+    def __len__(self) -> int:
+        return len(self.speakers) // (1 + _author_width(len(self.authors)))
+
+    def speaker(self, index: int) -> tuple[Role, str | None]:
+        """Role and author of turn `index` (0 <= index < len(self))."""
+        width = _author_width(len(self.authors))
+        at = len(self.speakers) // (1 + width) + index * width
+        return _ROLES[self.speakers[index]], self.authors[int.from_bytes(self.speakers[at : at + width], "little")]
 
     def stamp(self, index: int) -> datetime | None:
         if self.stamps is not None:
@@ -122,6 +140,12 @@ class PackedTurns:
 
     def unpack(self) -> tuple[TurnView, ...]:
         return _decoded(self)[0]
+
+
+def _author_width(distinct: int) -> int:
+    """Bytes per author index: one for up to 256 distinct authors, else two (a turn limit keeps
+    a conversation far under 65,536 authors)."""
+    return 1 if distinct <= 256 else 2
 
 
 def _array(typecode: str, raw: bytes, start: int, count: int) -> tuple[array, int]:
@@ -138,16 +162,13 @@ def _decoded(packed: PackedTurns) -> tuple[tuple[TurnView, ...], array | None]:
     reason, then a quote from it). Keyed by identity (PackedTurns has eq=False)."""
     raw = zlib.decompress(packed.blob)
     count, timed = _HEAD.unpack_from(raw)
-    position = _HEAD.size + count
-    roles = raw[_HEAD.size : position]
-    authors, position = _array("I", raw, position, count)
-    ends, position = _array("I", raw, position, count)
+    ends, position = _array("I", raw, _HEAD.size, count)
     micros, position = _array("q", raw, position, count) if timed else (None, position)
     views, start = [], position
     for index in range(count):
         end = position + ends[index]
-        text = raw[start:end].decode("utf-8")
-        views.append(TurnView(index, _ROLES[roles[index]], packed.authors[authors[index]], text, packed))
+        role, author = packed.speaker(index)
+        views.append(TurnView(index, role, author, raw[start:end].decode("utf-8"), packed))
         start = end
     return tuple(views), micros
 
@@ -186,11 +207,10 @@ class ConversationView:
         )
 
     def speaker(self, turn: int) -> tuple[Role, str | None] | None:
-        """Role and author of turn `turn`; None when out of range."""
-        turns = self.turns
-        if not 0 <= turn < len(turns):
+        """Role and author of turn `turn` without decompressing the texts; None when out of range."""
+        if not 0 <= turn < len(self.packed):
             return None
-        return turns[turn].role, turns[turn].author
+        return self.packed.speaker(turn)
 
     def customer_turns(self) -> list[TurnView]:
         return [t for t in self.turns if t.role is Role.CUSTOMER]
