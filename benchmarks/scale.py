@@ -9,6 +9,12 @@ time and peak RSS (from `wait4`) are its own. The dashboard is timed by HTTP: ti
 answers, then the first view and p50/p95 of repeated requests per page.
 
     .venv/bin/python benchmarks/scale.py --sizes 10000 100000 [--workers 2] [--keep DIR] [--json OUT]
+    .venv/bin/python benchmarks/scale.py --sizes 100000 --copies 10 --long-turns   # the 1M run
+    .venv/bin/python benchmarks/scale.py --sizes --copies 10 --copy-source DIR/n100000/scale.db --long-turns
+
+With `--copies K` the last size's analysed store is copied K times in SQL (new conversation,
+customer and survey ids) and report and dashboard are timed on that store: the 1M run without an
+hour of ingest and analyze, whose memory is flat and whose time was measured linear.
 
 Between sizes it prints the ratio (time at 10x the data / time at 1x): linear is 10.
 """
@@ -21,6 +27,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -236,6 +243,66 @@ def measure(n: int, folder: Path, workers: int, repeat: int, page_timeout: float
     return result
 
 
+#: Columns that name a conversation, customer or survey: each copy's get a suffix. `findings.id`
+#: is left to SQLite (a new row id); search keys and the full-text index follow from the turns'
+#: insert trigger. Web tables (users, reviews) are not copied.
+COPIED_COLUMNS = {
+    "conversations": {"id", "customer_id"},
+    "turns": {"conversation_id"},
+    "conversation_agents": {"conversation_id"},
+    "analysis_results": {"conversation_id"},
+    "findings": {"conversation_id"},
+    "surveys": {"id", "conversation_id", "customer_id"},
+}
+
+
+def copy_store(source: Path, target: Path, copies: int) -> int:
+    """A SQLite store holding `copies` copies of an analysed `source` store, made in SQL.
+
+    Why: ingest and analyze stream with flat memory and were measured linear from 10k to 100k, so a
+    1M-conversation store for timing the report and the dashboard does not need an hour of them.
+    Copies get new conversation, customer and survey ids (suffix ``~k``) and keep their times, so
+    repeat contacts link inside a copy only. Returns the conversations in the target.
+    """
+    target.unlink(missing_ok=True)
+    with sqlite3.connect(source) as original:
+        original.execute(f"VACUUM INTO '{target}'")
+    with sqlite3.connect(target, isolation_level=None) as store:
+        store.execute("PRAGMA journal_mode=OFF")
+        store.execute("PRAGMA synchronous=OFF")
+        store.execute("ATTACH DATABASE ? AS src", (str(source),))
+        for k in range(1, copies):
+            store.execute("BEGIN")
+            for table, renamed in COPIED_COLUMNS.items():
+                columns = [row[1] for row in store.execute(f"PRAGMA src.table_info({table})")]
+                kept = [c for c in columns if not (table == "findings" and c == "id")]
+                values = [f'"{c}" || \'~{k}\'' if c in renamed else f'"{c}"' for c in kept]
+                names = ", ".join(f'"{c}"' for c in kept)
+                store.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(values)} FROM src.{table}")
+            store.execute("COMMIT")
+        (count,) = store.execute("SELECT count(*) FROM conversations").fetchone()
+    return int(count)
+
+
+def measure_copies(source: Path, copies: int, folder: Path, repeat: int, page_timeout: float,
+                   ready_timeout: float) -> SizeResult:
+    """Report and dashboard on `copies` copies of an analysed store (see `copy_store`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    n = copy_store(source, folder / "scale.db", copies)
+    db = f"sqlite:///{folder / 'scale.db'}"
+    result = SizeResult(n)
+    result.stages.append(Stage("copy store (SQL)", time.perf_counter() - started, 0.0, 0.0,
+                               note=f"{copies} copies of {source}; no ingest or analyze"))
+    result.stages.append(run_stage("report", _cli("report", "--db", db, "--out", str(folder / "report.html"))))
+    result.stages.append(run_stage("user add", _cli("user", "add", "bench", "--role", "admin", "--password-stdin",
+                                                    "--db", db), stdin=PASSWORD + "\n"))
+    stage, pages = time_dashboard(db, repeat, page_timeout, ready_timeout)
+    result.stages.append(stage)
+    result.pages = pages
+    return result
+
+
 LONG_CONVERSATION = """
 import json, resource, sys, time
 from fixfirst.analyze import analyze
@@ -338,6 +405,11 @@ def main() -> None:
                         help="also time one conversation of each length (200 characters a turn); none to skip")
     parser.add_argument("--ray", type=int, default=0, metavar="N",
                         help="also compare --engine ray (1 and 2 actors) with the local engine on N conversations")
+    parser.add_argument("--copies", type=int, default=0, metavar="K",
+                        help="then time report and dashboard on K copies of the last size's analysed store "
+                             "(made in SQL: 10 copies of 100k = the 1M run)")
+    parser.add_argument("--copy-source", type=Path,
+                        help="the analysed SQLite store to copy (default: the last size's, from this run)")
     args = parser.parse_args()
 
     if args.long_turns:
@@ -350,6 +422,12 @@ def main() -> None:
             result = measure(n, root / f"n{n}", args.workers, args.repeat, args.page_timeout, args.ready_timeout)
             print_result(result, results[-1] if results else None)
             results.append(result)
+        if args.copies and (results or args.copy_source):
+            source = args.copy_source or root / f"n{results[-1].conversations}" / "scale.db"
+            copied = measure_copies(source, args.copies, root / f"copies{args.copies}",
+                                    args.repeat, args.page_timeout, args.ready_timeout)
+            print_result(copied, results[-1] if results else None)
+            results.append(copied)
         if args.ray:
             print_ray(args.ray, time_ray(args.ray, root / f"ray{args.ray}", [1, 2]))
         if args.json:

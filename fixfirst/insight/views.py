@@ -164,13 +164,21 @@ def _decoded(packed: PackedTurns) -> tuple[tuple[TurnView, ...], array | None]:
     count, timed = _HEAD.unpack_from(raw)
     ends, position = _array("I", raw, _HEAD.size, count)
     micros, position = _array("q", raw, position, count) if timed else (None, position)
+    authors = _author_indices(packed, count)
     views, start = [], position
     for index in range(count):
         end = position + ends[index]
-        role, author = packed.speaker(index)
+        role, author = _ROLES[packed.speakers[index]], packed.authors[authors[index]]
         views.append(TurnView(index, role, author, raw[start:end].decode("utf-8"), packed))
         start = end
     return tuple(views), micros
+
+
+def _author_indices(packed: PackedTurns, count: int) -> Sequence[int]:
+    codes = packed.speakers[count:]
+    if _author_width(len(packed.authors)) == 1:
+        return codes
+    return [int.from_bytes(codes[at : at + 2], "little") for at in range(0, len(codes), 2)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +259,10 @@ def _pack_spans(spans: Iterable[tuple[str, int, int, int, float]]) -> bytes:
     return bytes(packed)
 
 
+@lru_cache(maxsize=1024)
 def _unpack_spans(packed: bytes, start: int, stop: int) -> tuple[SpanView, ...]:
+    """The spans `start:stop` of `packed`; recent ones stay built (a contact's findings are read
+    by several insight functions in a row, and equal bytes are equal spans)."""
     return tuple(
         SpanView(_SPAN_LABELS[code], turn, begin, end, confidence)
         for code, turn, begin, end, confidence in _SPAN.iter_unpack(packed[start * _SPAN.size : stop * _SPAN.size])
