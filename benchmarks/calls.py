@@ -31,23 +31,7 @@ from pathlib import Path
 from fixfirst.ingest.call_audio import read_calls
 from fixfirst.ingest.calls.audio_blocks import BLOCK_S
 from fixfirst.ingest.calls.recording import CallOptions, read_recording
-from fixfirst.ingest.calls.scripted_call import SCRIPTS, ScriptedCall, build_call, word_error_rate
-
-
-def speaker_accuracy(call: ScriptedCall, turns: list) -> float:
-    """Share of the script's words whose line is covered mostly by a turn of the right party."""
-    right = total = 0
-    for line, (start, end) in zip(call.lines, call.spans, strict=True):
-        words = len(line.text.split())
-        total += words
-        cover = {}
-        for turn in turns:
-            shared = min(end, turn.end) - max(start, turn.start)
-            if shared > 0:
-                cover[turn.party] = cover.get(turn.party, 0.0) + shared
-        if cover and max(cover, key=cover.get) == line.party:
-            right += words
-    return right / total
+from fixfirst.ingest.calls.scripted_call import SCRIPTS, ScriptedCall, build_call, speaker_accuracy, word_error_rate
 
 
 def measure(name: str, call: ScriptedCall, options: CallOptions) -> dict:

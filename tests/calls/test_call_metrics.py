@@ -12,11 +12,12 @@ from fixfirst.ingest.calls.recording import (
     PACK_GAP_S,
     PACK_S,
     CallOptions,
-    _mono_parties,
     packs,
     require_calls_extra,
+    sentences,
     utterances,
 )
+from fixfirst.ingest.calls.speaker_roles import agent_probability, decode_parties
 from fixfirst.ingest.calls.timeline import Segment, TimedTurn, turns_of
 
 
@@ -82,10 +83,45 @@ def test_speech_regions_are_packed_into_whisper_windows_in_order() -> None:
         assert sum(regions[i][1] - regions[i][0] + 0.2 for i in group) + PACK_GAP_S * (len(group) - 1) <= PACK_S
 
 
-def test_mono_speakers_alternate_and_the_agent_comes_back_after_a_hold() -> None:
+def test_mono_speakers_alternate_when_the_words_say_nothing_and_the_agent_comes_back_after_a_hold() -> None:
     speech = [(1.0, 3.0), (3.3, 4.0), (5.0, 8.0), (9.0, 10.0), (20.0, 22.0), (23.0, 24.0)]
-    assert utterances(speech, 0.6) == [(1.0, 4.0), (5.0, 8.0), (9.0, 10.0), (20.0, 22.0), (23.0, 24.0)]
-    assert [p for p, _ in _mono_parties(speech)] == ["agent", "customer", "agent", "agent", "customer"]
+    units = utterances(speech, 0.6)
+    assert units == [(1.0, 4.0), (5.0, 8.0), (9.0, 10.0), (20.0, 22.0), (23.0, 24.0)]
+    parties = decode_parties(units, [""] * len(units), hold_s=4.0, pause_s=0.6)
+    assert parties == ["agent", "customer", "agent", "agent", "customer"]
+
+
+def test_an_utterance_is_cut_after_each_sentence_and_keeps_its_edges() -> None:
+    words = [(2.1, 2.4, " Good"), (2.4, 2.9, " morning."), (3.0, 3.2, " I"), (3.2, 3.5, " was"),
+             (3.5, 3.9, " charged?"), (4.0, 4.2, " twice")]
+    assert sentences((2.0, 4.5), words) == [
+        ((2.0, 2.9), "Good morning."), ((3.0, 3.9), "I was charged?"), ((4.0, 4.5), "twice"),
+    ]
+    assert sentences((1.0, 2.0), []) == [((1.0, 2.0), "")]
+
+
+def test_the_role_model_reads_who_is_speaking_from_the_words() -> None:
+    agent_says = "Thank you for holding, I can see the second payment on your account and I have refunded it."
+    customer_says = "I was charged twice for my bill this month and I want my money back."
+    agent, customer, empty = agent_probability([agent_says, customer_says, "  "])
+    assert agent > 0.8 and customer < 0.2 and empty == 0.5
+
+
+def test_words_bring_a_mono_split_back_in_step_after_two_voices_merge() -> None:
+    # The customer talked over the agent: both voices became one utterance (the 3rd), so plain
+    # alternation would give every later utterance to the wrong party.
+    units = [(0.0, 3.0), (3.8, 7.0), (7.8, 14.0), (14.8, 19.0), (19.8, 21.0)]
+    said = [
+        "Good morning, billing team, this is Priya speaking.",
+        "I was charged twice for my March bill and I want the money back please.",
+        "I can see both payments of forty two pounds. I have refunded the second one now. Great, when will I see it?",
+        "It will be back on your card within five working days and I will send you an email confirmation today.",
+        "Great, thanks, that sorts it.",
+    ]
+    by_words = decode_parties(units, said, hold_s=4.0, pause_s=0.6)
+    assert by_words == ["agent", "customer", "agent", "agent", "customer"]
+    by_turn_taking_alone = decode_parties(units, [""] * 5, hold_s=4.0, pause_s=0.6)
+    assert by_turn_taking_alone == ["agent", "customer", "agent", "customer", "agent"]
 
 
 def test_a_missing_model_folder_is_a_config_error_before_anything_is_read(tmp_path: Path) -> None:

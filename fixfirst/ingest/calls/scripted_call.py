@@ -11,10 +11,13 @@ import io
 import shutil
 import subprocess
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from fixfirst.ingest.calls.timeline import TimedTurn
 
 RATE = 22_050
 VOICES = {"agent": "en-us", "customer": "en-gb+f3"}
@@ -109,6 +112,22 @@ def build_call(path: Path, lines: list[Line] = SUPPORT_CALL, *, stereo: bool = T
         writer.setframerate(RATE)
         writer.writeframes(pcm.tobytes())
     return ScriptedCall(path, list(lines), spans, duration)
+
+
+def speaker_accuracy(call: ScriptedCall, turns: Sequence[TimedTurn]) -> float:
+    """Share of the script's words whose line is covered mostly by a turn of the right party."""
+    right = total = 0
+    for line, (start, end) in zip(call.lines, call.spans, strict=True):
+        words = len(line.text.split())
+        total += words
+        cover = {}
+        for turn in turns:
+            shared = min(end, turn.end) - max(start, turn.start)
+            if shared > 0:
+                cover[turn.party] = cover.get(turn.party, 0.0) + shared
+        if cover and max(cover, key=cover.get) == line.party:
+            right += words
+    return right / total
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

@@ -21,6 +21,8 @@ class Segment:
     end: float
     text: str
     words: int = 0
+    #: Each word with its [start, end) seconds in the recording (from Whisper's word times).
+    timed_words: tuple[tuple[float, float, str], ...] = ()
 
 
 @dataclass(frozen=True)
