@@ -104,9 +104,11 @@ def main() -> None:
     rows = []
     parallel = []
     with tempfile.TemporaryDirectory() as folder:
-        # Load the model once before timing (as a server or a batch would).
-        build_call(Path(folder) / "warm.wav", list(SCRIPTS.values())[0][:1])
-        read_recording(Path(folder) / "warm.wav", options)
+        # Load the models once before timing (as a server or a batch would): Whisper, and for mono
+        # the speaker-role model.
+        for stereo in (True, False):
+            build_call(Path(folder) / "warm.wav", list(SCRIPTS.values())[0][:2], stereo=stereo)
+            read_recording(Path(folder) / "warm.wav", options)
         for name, lines in SCRIPTS.items():
             for stereo in (True, False):
                 call = build_call(Path(folder) / f"{name}-{'stereo' if stereo else 'mono'}.wav", lines, stereo=stereo)

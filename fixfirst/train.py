@@ -4,7 +4,8 @@ Reads ``../shared/data`` (real Twitter threads and written multi-turn conversati
 never read) and the repository's ``data/written`` (FixFirst's own written sets, same labelling), fits
 the outcome, behaviour and sentiment models with a fixed seed, and writes them with a ``meta.json``
 (data hash, lexicon fingerprint, features, thresholds, library versions) into the package's model
-folder. ``--cv`` also runs the grouped cross-validation and stores its scores there.
+folder. ``--cv`` also runs the grouped cross-validation and stores its scores there. It then rebuilds
+the mono-call speaker-role model (`fixfirst.ingest.calls.speaker_roles`) beside the call code.
 A few minutes on a laptop CPU.
 """
 
@@ -20,10 +21,11 @@ from pathlib import Path
 import sklearn
 
 from fixfirst.analyze.learned import training
-from fixfirst.analyze.learned.corpus import DEFAULT_DATA, data_fingerprint, default_corpora, load_corpus
+from fixfirst.analyze.learned.corpus import DEFAULT_DATA, REPO_DATA, data_fingerprint, default_corpora, load_corpus
 from fixfirst.analyze.learned.features import OUTCOME_SPACE, SENTIMENT_SPACE, TURN_SPACE
 from fixfirst.analyze.learned.reading import MODEL_DIR
 from fixfirst.analyze.lexicon import BUILTIN_LEXICON_DIR
+from fixfirst.ingest.calls import speaker_roles
 
 
 def lexicon_fingerprint() -> str:
@@ -91,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         }
     models.save(args.out, meta)
     print(f"wrote {args.out} in {time.perf_counter() - started:.0f}s (fingerprint {models.meta['fingerprint']})")
+    roles, report = speaker_roles.train(args.data, REPO_DATA)  # who says what, for mono calls
+    roles.save(speaker_roles.MODEL_DIR, speaker_roles.MODEL_NAME)
+    print(f"wrote {speaker_roles.MODEL_DIR} (turn roles, grouped CV accuracy {report['grouped_cv_accuracy']})")
     return 0
 
 
