@@ -150,6 +150,7 @@ class AnalysisResultRow(Base):
     __table_args__ = (
         Index("ix_analysis_results_outcome", "outcome"),
         Index("ix_analysis_results_analyzed_at", "analyzed_at"),
+        Index("ix_analysis_results_outcome_confidence", "outcome_confidence"),  # the review queue's order
     )
 
 

@@ -36,7 +36,9 @@ EXPECTED_INDEXES = {
     "conversation_agents": {"ix_conversation_agents_agent_id"},
     "findings": {"ix_findings_label", "ix_findings_conversation_id"},
     "surveys": {"ix_surveys_conversation_id", "ix_surveys_customer_id"},
-    "analysis_results": {"ix_analysis_results_outcome", "ix_analysis_results_analyzed_at"},
+    "analysis_results": {
+        "ix_analysis_results_outcome", "ix_analysis_results_analyzed_at", "ix_analysis_results_outcome_confidence",
+    },
 }
 
 
