@@ -270,6 +270,8 @@ def copy_store(source: Path, target: Path, copies: int) -> int:
     with sqlite3.connect(target, isolation_level=None) as store:
         store.execute("PRAGMA journal_mode=OFF")
         store.execute("PRAGMA synchronous=OFF")
+        for (table,) in store.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'web_%'"):
+            store.execute(f"DELETE FROM {table}")  # users and reviews of the source are not copied
         store.execute("ATTACH DATABASE ? AS src", (str(source),))
         for k in range(1, copies):
             store.execute("BEGIN")
