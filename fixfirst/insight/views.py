@@ -72,7 +72,7 @@ class PackedTurns:
     """A conversation's turns in a few small objects; `unpack()` gives back equal `TurnView`s.
 
     `speakers` holds one byte a role, then each turn's index into `authors` (the distinct authors;
-    one byte each, two when there are more than 255), so who spoke a turn is read without
+    one byte each, two when there are more than 256), so who spoke a turn is read without
     decompressing. `blob` is one zlib-compressed byte string: the turn count, whether times follow,
     the byte offset where each turn's text ends, the times as microseconds since the epoch (when
     the turns share one time zone, `zone`) and the UTF-8 texts. Separate arrays for each cost a

