@@ -75,13 +75,18 @@ def group_of(spec: CorpusSpec, conversation: Conversation) -> str:
     return f"{spec.name}:{conversation.company or 'unknown'}"
 
 
+def excluded_ids(spec: CorpusSpec) -> set[str]:
+    """The held-out ids of a corpus: never read for training, tuning or features."""
+    if spec.excluded_ids and spec.excluded_ids.exists():
+        return set(spec.excluded_ids.read_text(encoding="utf-8").split())
+    return set()
+
+
 def load_corpus(specs: tuple[CorpusSpec, ...], lexicon: Lexicon | None = None) -> list[Example]:
     lexicon = lexicon or load_lexicon()
     examples: list[Example] = []
     for spec in specs:
-        excluded = set()
-        if spec.excluded_ids and spec.excluded_ids.exists():
-            excluded = set(spec.excluded_ids.read_text(encoding="utf-8").split())
+        excluded = excluded_ids(spec)
         gold = {}
         for line in spec.labels.read_text(encoding="utf-8").splitlines():
             if line.strip():

@@ -99,7 +99,7 @@ def decode_parties(units: Sequence[Interval], texts: Sequence[str], hold_s: floa
 
 def _turns(data: Path, repo_data: Path) -> tuple[list[str], list[int], list[str], list[str]]:
     """Texts, labels (1 = agent), groups and corpus names of every agent and customer turn."""
-    from fixfirst.analyze.learned.corpus import default_corpora, group_of
+    from fixfirst.analyze.learned.corpus import default_corpora, excluded_ids, group_of
     from fixfirst.ingest import fixfirst_jsonl
     from fixfirst.model import Conversation, Role
 
@@ -108,9 +108,7 @@ def _turns(data: Path, repo_data: Path) -> tuple[list[str], list[int], list[str]
     groups: list[str] = []
     corpora: list[str] = []
     for spec in default_corpora(data, repo_data):
-        excluded = set()
-        if spec.excluded_ids and spec.excluded_ids.exists():
-            excluded = set(spec.excluded_ids.read_text(encoding="utf-8").split())
+        excluded = excluded_ids(spec)
         for item in fixfirst_jsonl.read(spec.conversations):
             if not isinstance(item, Conversation) or item.id in excluded:
                 continue
