@@ -54,6 +54,11 @@ PAGES = (
     "/api/conversations",
     "/api/review-queue",
     "/api/agents",
+    # The list with each kind of filter: a team, a broad outcome, a common label, a rare label.
+    "/conversations?team=Technical%20Support",
+    "/api/conversations?outcome=resolved",
+    "/api/conversations?label=hollow_apology",
+    "/conversations?label=policy_stonewall",
 )
 PASSWORD = "long-enough-load-run-secret"
 
@@ -165,6 +170,14 @@ def _login(client: httpx.Client) -> None:
         raise SystemExit(f"login failed: {answer.status_code}")
 
 
+def _peak_rss_mib(pid: int) -> float:
+    """A live process's own peak RSS (VmHWM): `wait4` would report the largest of it and its children."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def time_dashboard(db: str, repeat: int, page_timeout: float, ready_timeout: float) -> tuple[Stage, list[PageTiming]]:
     """Start `fixfirst serve`, time readiness, then the first view and p50/p95 of each page."""
     port = _free_port()
@@ -213,12 +226,14 @@ def time_dashboard(db: str, repeat: int, page_timeout: float, ready_timeout: flo
                         rest_ms[min(len(rest_ms) - 1, round(0.95 * (len(rest_ms) - 1)))], status,
                     )
                 )
+        server_peak = _peak_rss_mib(process.pid)
     finally:
         process.terminate()
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
     stage = Stage("serve", time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                  note=f"answers in {ready:.2f} s; insights ready {insights_ready:.1f} s after the first view"
+                  note=f"answers in {ready:.2f} s; insights ready {insights_ready:.1f} s after the first view; "
+                  f"server process alone {server_peak:.0f} MiB (the peak column includes its insight child)"
                   if timings else f"answers in {ready:.2f} s; insights NOT ready after {ready_timeout:.0f} s")
     return stage, timings
 

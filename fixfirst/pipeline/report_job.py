@@ -43,11 +43,14 @@ class LoadedInsights:
 def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedInsights:
     """Stream the company's conversations with their results into compact contacts, then insights.
 
-    Cases may reach outside the period or team (a repeat contact to another team still
-    counts), so every contact of the company is read and `insights_from_contacts` narrows.
-    Only the compact views are kept (`fixfirst.insight.views`), never the full models.
+    Cases are linked among the period's contacts over every team and channel (a repeat contact to
+    another team still counts), so the store reads the company's contacts of the period - a month's
+    report on a year of data costs a month - and `insights_from_contacts` narrows to team and
+    channel. Surveys are those of the contacts read or of their customers. Only the compact views
+    are kept (`fixfirst.insight.views`), never the full models.
     """
-    contacts = [contact_of(conversation, result) for conversation, result in store.iter_analysed(company=scope.company)]
+    rows = store.iter_analysed(company=scope.company, started=(scope.start, scope.end))
+    contacts = [contact_of(conversation, result) for conversation, result in rows]
     wanted = {c.id for c in contacts}
     customers = {c.conversation.customer_id for c in contacts if c.conversation.customer_id}
     surveys: list[Survey] = [

@@ -37,6 +37,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -134,6 +135,15 @@ def _insert_ignoring_conflicts(conn: Connection, table: Table, rows: list[Row]) 
     else:  # pragma: no cover - resolve_url admits only the two above
         statement = insert(table)
     conn.execute(statement, rows)
+
+
+def _copy_team_to_results(conn: Connection, rows: list[Row]) -> None:
+    """Keep the team copied on results (`AnalysisResultRow.team`) in step with changed conversations."""
+    r = results_table.c
+    conn.execute(
+        update(results_table).where(r.conversation_id == bindparam("cid")).values(team=bindparam("new_team")),
+        [{"cid": row["id"], "new_team": row["team"]} for row in rows],
+    )
 
 
 def _update_by_id(conn: Connection, table: Table, rows: list[Row]) -> None:
@@ -325,6 +335,7 @@ class Store:
                 for chunk in _chunks([row["id"] for row in changed_rows], _IN_CHUNK):
                     conn.execute(delete(turns_table).where(turns_table.c.conversation_id.in_(chunk)))
                 _update_by_id(conn, conversations_table, changed_rows)
+                _copy_team_to_results(conn, changed_rows)
                 _insert_ignoring_conflicts(conn, turns_table, changed_turns)
                 for chunk in _chunks([row["id"] for row in changed_rows], _IN_CHUNK):
                     conn.execute(
@@ -419,15 +430,24 @@ class Store:
         self,
         *,
         company: str | None = None,
+        started: tuple[datetime | None, datetime | None] = (None, None),
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> Iterator[tuple[Conversation, AnalysisResult | None]]:
         """Stream conversations in id order, each with its analysis result (None when not analysed).
 
         One page of conversations, then the results of exactly those ids, so a caller that reduces
         each pair as it comes (the report's insights) never holds more than one page of models.
+        `started` = [since, until) narrows to conversations stored with a start in that range, plus
+        those stored without one (their start may come from a turn's time: the caller decides).
         """
         _check_batch_size(batch_size)
-        conditions = [] if company is None else [conversations_table.c.company == storable_text(company)]
+        c = conversations_table.c
+        conditions = [] if company is None else [c.company == storable_text(company)]
+        since, until = started
+        if since is not None:
+            conditions.append(or_(c.started_at.is_(None), c.started_at >= to_utc(since)))
+        if until is not None:
+            conditions.append(or_(c.started_at.is_(None), c.started_at < to_utc(until)))
         after: str | None = None
         while True:
             page = self._conversations_page(*conditions, after=after, limit=batch_size)
@@ -542,12 +562,11 @@ class Store:
             return WriteStats()
         ids = list(incoming)
         with write_transaction(self._engine) as conn:
-            known: set[str] = set()
+            known: dict[str, str | None] = {}  # conversation id -> its team (copied onto the result)
             replaced: set[str] = set()
+            c = conversations_table.c
             for chunk in _chunks(ids, _IN_CHUNK):
-                known.update(
-                    conn.scalars(select(conversations_table.c.id).where(conversations_table.c.id.in_(chunk)))
-                )
+                known.update((cid, team) for cid, team in conn.execute(select(c.id, c.team).where(c.id.in_(chunk))))
                 replaced.update(
                     conn.scalars(
                         select(results_table.c.conversation_id).where(
@@ -566,7 +585,9 @@ class Store:
             for chunk in _chunks(sorted(replaced), _IN_CHUNK):
                 conn.execute(delete(findings_table).where(findings_table.c.conversation_id.in_(chunk)))
                 conn.execute(delete(results_table).where(results_table.c.conversation_id.in_(chunk)))
-            conn.execute(insert(results_table), [row for row, _findings in incoming.values()])
+            conn.execute(
+                insert(results_table), [{**row, "team": known[cid]} for cid, (row, _findings) in incoming.items()]
+            )
             all_findings = [finding for _row, findings in incoming.values() for finding in findings]
             if all_findings:
                 conn.execute(insert(findings_table), all_findings)

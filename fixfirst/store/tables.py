@@ -142,6 +142,9 @@ class AnalysisResultRow(Base):
     score_breakdown: Mapped[list[list[Any]] | None] = mapped_column(JSON)
     engine_version: Mapped[str] = mapped_column(StorableText())
     analyzed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The conversation's team, copied here (and kept in step by `Store`) so a team lead's review
+    #: queue is one index range instead of a join that visits every low-confidence result.
+    team: Mapped[str | None] = mapped_column(StorableText(), nullable=True)
 
     findings: Mapped[list[FindingRow]] = relationship(
         back_populates="result", order_by="FindingRow.id", cascade="all, delete-orphan", passive_deletes=True
@@ -150,7 +153,9 @@ class AnalysisResultRow(Base):
     __table_args__ = (
         Index("ix_analysis_results_outcome", "outcome"),
         Index("ix_analysis_results_analyzed_at", "analyzed_at"),
-        Index("ix_analysis_results_outcome_confidence", "outcome_confidence"),  # the review queue's order
+        # The review queue counts and reads the least confident verdicts from this index alone (covering).
+        Index("ix_analysis_results_review_order", "outcome_confidence", "conversation_id"),
+        Index("ix_analysis_results_team_review_order", "team", "outcome_confidence", "conversation_id"),
     )
 
 

@@ -15,9 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from fixfirst.errors import StoreError
-from fixfirst.insight import Insights
 from fixfirst.model import Behaviour, Outcome, Survey
-from fixfirst.model.frozen import record_json
 from fixfirst.model.text import clean_record
 from fixfirst.store import listing
 from fixfirst.store.listing import visible_ids
@@ -25,6 +23,7 @@ from fixfirst.store.review_assignments import review_queue_of
 from fixfirst.store.web_records import create_survey_token
 from fixfirst.web.context import ApiUser, Ctx, Slice
 from fixfirst.web.data_slice import DataSlice
+from fixfirst.web.insights_cache import ScopeAggregates
 from fixfirst.web.record_intake import MAX_BATCH, RecordStatus
 from fixfirst.web.review import (
     ReviewError,
@@ -40,7 +39,7 @@ from fixfirst.web.views import (
     detail_json,
     list_conversations,
     review_queue_for,
-    scoped_insights,
+    scoped_aggregates,
     team_view,
     visibility,
     visible_agents,
@@ -198,9 +197,9 @@ def get_team(team: str, ctx: Ctx, who: ApiUser) -> dict[str, Any]:
     return {"scorecard": card.model_dump(mode="json"), "coaching": plan.model_dump(mode="json") if plan else None}
 
 
-def _aggregates(ctx: Ctx, who: ApiUser, team: str | None, where: DataSlice) -> Insights:
+def _aggregates(ctx: Ctx, who: ApiUser, team: str | None, where: DataSlice) -> ScopeAggregates:
     try:
-        return scoped_insights(ctx.cache, who, team, where)
+        return scoped_aggregates(ctx.cache, who, team, where)
     except NotVisible:
         raise HTTPException(403 if who.is_agent else 404, "not available to you") from None
 
@@ -215,19 +214,18 @@ def get_cases(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team, where)
-    items = [i for i in insights.cases.items if not repeat_only or i.contacts > 1]
-    summary = insights.cases.model_dump(mode="json", exclude={"items", "case_of"})
+    aggregates = _aggregates(ctx, who, team, where)
+    items = aggregates.repeat_cases if repeat_only else aggregates.cases
     return {
-        "summary": summary,
+        "summary": aggregates.insights.cases.model_dump(mode="json", exclude={"items", "case_of"}),
         "total": len(items),
-        "items": [record_json(i) for i in items[offset : offset + limit]],
+        "items": items.page(offset, limit),
     }
 
 
 @router.get("/drivers", summary="What drives CSAT and 'fixed' answers (with intervals)")
 def get_drivers(ctx: Ctx, who: ApiUser, where: Slice, team: str | None = None) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team, where)
+    insights = _aggregates(ctx, who, team, where).insights
     return {
         "csat": insights.drivers_csat.model_dump(mode="json"),
         "fixed": insights.drivers_fixed.model_dump(mode="json"),
@@ -236,7 +234,7 @@ def get_drivers(ctx: Ctx, who: ApiUser, where: Slice, team: str | None = None) -
 
 @router.get("/root-causes", summary="Policies and systems behind unresolved and repeat contacts")
 def get_root_causes(ctx: Ctx, who: ApiUser, where: Slice, team: str | None = None) -> dict[str, Any]:
-    insights = _aggregates(ctx, who, team, where)
+    insights = _aggregates(ctx, who, team, where).insights
     return insights.root_causes.model_dump(mode="json", exclude={"blocked"})
 
 

@@ -21,7 +21,6 @@ from fastapi.responses import Response, StreamingResponse
 
 from fixfirst.pipeline.report_job import build_report_model
 from fixfirst.report.table_export import FORMATS, TABLE_NAMES, guard_formula, report_tables, table_bytes
-from fixfirst.store.listing import COUNT_CAP
 from fixfirst.web.context import Ctx, PageUser, Slice
 from fixfirst.web.pages import ListFilterQuery
 from fixfirst.web.views import list_conversations
@@ -29,6 +28,8 @@ from fixfirst.web.views import list_conversations
 router = APIRouter(include_in_schema=False)
 
 #: The drill-down tables carry whole transcripts; the conversation list export is the way to them.
+#: The most rows one list export holds (a bigger extract is `fixfirst report --format parquet` or SQL).
+MAX_EXPORT_ROWS = 100_000
 AGGREGATE_TABLES = tuple(name for name in TABLE_NAMES if name not in ("conversations", "findings"))
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
                "json": "application/json"}
@@ -64,13 +65,13 @@ def export_table(
 @router.get("/conversations.csv")
 def export_conversations(ctx: Ctx, who: PageUser, filters: ListFilterQuery) -> StreamingResponse:
     """The conversation list with the page's filters (what the user may see), newest first, up to
-    COUNT_CAP rows, read page by page."""
+    MAX_EXPORT_ROWS rows, read page by page."""
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(LIST_COLUMNS)
-        for offset in range(0, COUNT_CAP, 1000):
+        for offset in range(0, MAX_EXPORT_ROWS, 1000):
             _total, page = list_conversations(ctx.store, who, filters, limit=1000, offset=offset)
             for item in page:
                 values = [" ".join(v) if isinstance(v := item[c], list) else v for c in LIST_COLUMNS]

@@ -10,6 +10,10 @@ pay that, and no request may wait on another's rebuild. So:
 - on a big store, when the key changed, the page gets the last insights at once and one
   background thread per scope has them rebuilt in a child process (so requests keep the GIL and
   the build's memory goes back to the system), then swaps them in;
+- the server keeps each scope's aggregates only (`dashboard_copy`): the per-contact parts of
+  `Insights` (case of each conversation, every promise, survey link and blocked contact) are
+  dropped, and the case list is kept packed (`PackedRecords`) for `/api/cases`. The report keeps
+  them; the server's memory then does not grow with the store;
 - a small store (at most ``INLINE_LIMIT`` conversations: a build takes a second or two) is
   rebuilt inside the request, so every view is exact; on a bigger store the first view of a scope
   starts the build and answers :class:`InsightsNotReady` (a "being computed" page, HTTP 503 with
@@ -29,19 +33,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fixfirst.insight import Insights
+from fixfirst.model.frozen import record_json
 from fixfirst.pipeline.report_job import ReportScope, load_insights
 from fixfirst.store import Store
 from fixfirst.store.listing import list_companies
 from fixfirst.store.web_records import data_fingerprint
 from fixfirst.web.data_slice import DataSlice
+from fixfirst.web.packed_records import PackedRecords
 
 log = logging.getLogger(__name__)
 
 #: Stores with at most this many conversations build a scope's first insights inside the request.
 INLINE_LIMIT = 5_000
 #: Scopes (team, company, period, channel) whose insights are kept; the least recently used goes first.
-#: Each holds one scope's aggregates (about 2.5 KB a contact), so a user trying many date ranges
-#: cannot grow the server without bound.
+#: Each holds one scope's aggregates and its packed case list (about 90 bytes a case), so a user
+#: trying many date ranges cannot grow the server without bound.
 MAX_SCOPES = 8
 #: Seconds between two reads of the store's fingerprint (writes through this server bump it at once).
 CHECK_EVERY_S = 2.0
@@ -51,15 +57,41 @@ CHECK_EVERY_S = 2.0
 Scope = ReportScope
 
 
-def compute_insights(store: Store, scope: Scope) -> Insights:
-    """Insights for one scope, computed by the report's own streaming loader, so the dashboard and
+@dataclass(frozen=True)
+class ScopeAggregates:
+    """What the dashboard keeps for one scope: the aggregates, and the case list packed."""
+
+    insights: Insights
+    cases: PackedRecords
+    repeat_cases: PackedRecords
+
+
+def dashboard_copy(insights: Insights) -> ScopeAggregates:
+    """`insights` without the parts that grow with the contacts (no page reads them), and the case
+    list as packed JSON records (all, and repeat cases only) for `/api/cases`."""
+    cases = [record_json(item) for item in insights.cases.items]
+    kept = insights.model_copy(
+        update={
+            "cases": insights.cases.model_copy(update={"items": (), "case_of": {}}),
+            "commitments": insights.commitments.model_copy(update={"promises": ()}),
+            "voice": insights.voice.model_copy(update={"links": (), "responses": {}}),
+            "root_causes": insights.root_causes.model_copy(update={"blocked": {}}),
+        }
+    )
+    return ScopeAggregates(
+        kept, PackedRecords.of(cases), PackedRecords.of(c for c in cases if c["contacts"] > 1)
+    )
+
+
+def compute_aggregates(store: Store, scope: Scope) -> ScopeAggregates:
+    """One scope's aggregates, computed by the report's own streaming loader, so the dashboard and
     `fixfirst report` with the same filters agree (and memory stays that of compact contacts)."""
-    return load_insights(store, scope).insights
+    return dashboard_copy(load_insights(store, scope).insights)
 
 
-def _compute_for_url(url: str, scope: Scope) -> Insights:
+def _compute_for_url(url: str, scope: Scope) -> ScopeAggregates:
     with Store.open(url, migrate=False) as store:
-        return compute_insights(store, scope)
+        return compute_aggregates(store, scope)
 
 
 class InsightsNotReady(RuntimeError):
@@ -73,7 +105,7 @@ class InsightsNotReady(RuntimeError):
 @dataclass(frozen=True)
 class _Entry:
     key: tuple[Any, ...]
-    insights: Insights
+    aggregates: ScopeAggregates
 
 
 class InsightsCache:
@@ -118,10 +150,10 @@ class InsightsCache:
     def _big(self, fingerprint: tuple[Any, ...]) -> bool:
         return int(fingerprint[0] or 0) > self._inline_limit
 
-    def _compute(self, scope: Scope) -> Insights:
-        return compute_insights(self._store, scope)
+    def _compute(self, scope: Scope) -> ScopeAggregates:
+        return compute_aggregates(self._store, scope)
 
-    def _compute_apart(self, scope: Scope) -> Insights:
+    def _compute_apart(self, scope: Scope) -> ScopeAggregates:
         """A rebuild in a fresh child process: the server's threads keep the GIL, and the memory the
         build needs is returned to the system when the child exits."""
         context = multiprocessing.get_context("spawn")  # never fork a process running server threads
@@ -137,9 +169,9 @@ class InsightsCache:
 
         def run() -> None:
             try:
-                insights = self._compute_apart(scope)
+                aggregates = self._compute_apart(scope)
                 with self._lock:
-                    self._keep(scope, _Entry(key, insights))
+                    self._keep(scope, _Entry(key, aggregates))
             except Exception:  # a failed rebuild keeps the last insights; the next view tries again
                 log.exception("rebuilding insights for scope %r failed", scope)
             finally:
@@ -161,7 +193,12 @@ class InsightsCache:
         return names
 
     def insights(self, team: str | None = None, where: DataSlice | None = None) -> Insights:
-        """Insights over all stored data, or for one team and/or one slice (company, period, channel)."""
+        """Insights over all stored data, or for one team and/or one slice (company, period, channel),
+        without the per-contact parts (`dashboard_copy`)."""
+        return self.aggregates(team, where).insights
+
+    def aggregates(self, team: str | None = None, where: DataSlice | None = None) -> ScopeAggregates:
+        """The insights and the packed case list of one scope (see `insights`)."""
         scope: Scope = (where or DataSlice()).report_scope(team)
         key = self._current_key()
         with self._lock:
@@ -169,11 +206,11 @@ class InsightsCache:
             if entry is not None:
                 self._entries.move_to_end(scope)
         if entry is not None and entry.key == key:
-            return entry.insights
+            return entry.aggregates
         if self._big(key[1:]):
             self._build_in_background(scope, key)
             if entry is not None:
-                return entry.insights  # the last complete insights while the new ones are computed
+                return entry.aggregates  # the last complete insights while the new ones are computed
             with self._lock:
                 raise InsightsNotReady(self._building.get(scope, datetime.now(UTC)))
         with self._lock:
@@ -185,4 +222,4 @@ class InsightsCache:
                 entry = _Entry(key, self._compute(scope))
                 with self._lock:
                     self._keep(scope, entry)
-            return entry.insights
+            return entry.aggregates

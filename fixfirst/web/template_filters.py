@@ -57,7 +57,7 @@ def mix(outcomes: dict[str, int]) -> Markup:
 
 
 def count_label(total: int) -> str:
-    """A list total; past the counting cap, "100,000+" (see `fixfirst.store.listing.COUNT_CAP`)."""
+    """A list total; past the counting cap, "10,000+" (see `fixfirst.store.listing.COUNT_CAP`)."""
     return f"{listing.COUNT_CAP:,}+" if total > listing.COUNT_CAP else f"{total:,}"
 
 

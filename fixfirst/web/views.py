@@ -24,7 +24,7 @@ from fixfirst.store.listing import (
 from fixfirst.store.web_records import DisputeRecord, ReviewRecord, iter_reviews, list_disputes
 from fixfirst.web.access import Principal
 from fixfirst.web.data_slice import DataSlice
-from fixfirst.web.insights_cache import InsightsCache
+from fixfirst.web.insights_cache import InsightsCache, ScopeAggregates
 from fixfirst.web.review import (
     LOW_CONFIDENCE,
     AgreementReport,
@@ -195,10 +195,17 @@ def scoped_insights(
     root-cause quotes and cases never come from a team outside their scope. `where` narrows to one
     company, period and channel.
     """
+    return scoped_aggregates(cache, who, team, where).insights
+
+
+def scoped_aggregates(
+    cache: InsightsCache, who: Principal, team: str | None, where: DataSlice | None = None
+) -> ScopeAggregates:
+    """`scoped_insights` with the scope's packed case list (same visibility rules)."""
     if not who.can_see_aggregates:
         raise NotVisible("aggregates")
     if team is None and not who.all_teams:
         team = who.teams[0]
     if team is not None and not who.can_see_team(team):
         raise NotVisible(team)
-    return cache.insights(team, where)
+    return cache.aggregates(team, where)

@@ -23,7 +23,7 @@ from fixfirst.model import (
     Survey,
     Turn,
 )
-from fixfirst.pipeline import build_report_model, load_insights
+from fixfirst.pipeline import ReportScope, build_report_model, load_insights
 from fixfirst.report import ReportModel, render_html
 from fixfirst.report.from_insights import report_from_insights
 from fixfirst.store import Store
@@ -185,6 +185,28 @@ def test_the_store_path_streams_compact_contacts_and_reads_back_what_it_shows(tm
     assert [c.model_dump() for c in from_store.conversations] == [c.model_dump() for c in in_memory.conversations]
     b0 = from_store.conversation("b0")
     assert b0 is not None and b0.outcome_explanation == "judged unresolved"
+
+
+def test_a_period_report_reads_only_that_period_from_the_store(tmp_path: Path) -> None:
+    """The store hands over the period's contacts (plus any stored without a start, whose start may
+    come from a turn), and the insights equal those computed over every contact."""
+    conversations, results, surveys = _corpus()
+    undated = _conversation("n0", "ana", "Billing", FIX, 6, "cust-n0").model_copy(update={"started_at": None})
+    conversations.append(undated)
+    results.append(_result(undated, Outcome.RESOLVED, "ownership", 85))
+    start, end = T0 + timedelta(days=4), T0 + timedelta(days=10)
+    in_period = {c.id for c in conversations if start <= (c.started_at or c.turns[0].ts) < end}
+    assert "n0" in in_period and 0 < len(in_period) < len(conversations) - 1
+    with Store.open(f"sqlite:///{tmp_path / 'r.db'}") as store:
+        store.write_conversations(conversations)
+        store.write_results(results)
+        store.write_surveys(surveys)
+        loaded = load_insights(store, ReportScope(start=start, end=end))
+    assert {c.id for c in loaded.contacts} == in_period
+    period_surveys = [s for s in surveys if s.conversation_id in in_period]
+    everything = build_insights(conversations, results, period_surveys, period=(start, end))
+    assert loaded.insights.contacts == len(in_period)
+    assert loaded.insights.model_dump() == everything.model_dump()
 
 
 def test_adapted_model_renders(built: tuple[ReportModel, list[Conversation]]) -> None:

@@ -15,7 +15,7 @@ import pytest
 from fixfirst.analyze import analyze
 from fixfirst.ingest import read_sources
 from fixfirst.model import AnalysisResult, Conversation, Role
-from fixfirst.store import Store
+from fixfirst.store import Store, listing
 from fixfirst.store.listing import ListFilter, Visibility, list_conversation_page, review_queue_page, visible_ids
 from fixfirst.store.web_records import ReviewRecord, add_dispute, add_reviews
 
@@ -67,9 +67,17 @@ VISIBILITIES = [
 ]
 
 
+@pytest.mark.parametrize("window", [None, 6], ids=["whole-store-window", "six-newest-window"])
 @pytest.mark.parametrize("visible", VISIBILITIES, ids=["all", "one-team", "no-team", "agent", "nothing"])
-def test_conversation_pages_match_the_rules(loaded, visible: Visibility) -> None:  # noqa: ANN001
+def test_conversation_pages_match_the_rules(
+    loaded, visible: Visibility, window: int | None, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    """Pages equal the rules whether they are found among the newest conversations (a window of 6,
+    walked 2 ids at a time, holds some pages and not others) or by the whole-table query."""
     store, conversations, results = loaded
+    if window is not None:
+        monkeypatch.setattr(listing, "RECENT_WINDOW", window)
+        monkeypatch.setattr(listing, "_WINDOW_STEP", 2)
     some = next(iter(results.values()))
     label = next(f.label for r in results.values() for f in r.findings)
     filters = [
@@ -90,8 +98,10 @@ def test_conversation_pages_match_the_rules(loaded, visible: Visibility) -> None
         non_empty += bool(expected)
         total, first = list_conversation_page(store, visible, f, limit=5, offset=0)
         _, second = list_conversation_page(store, visible, f, limit=100, offset=5)
+        _, inner = list_conversation_page(store, visible, f, limit=2, offset=1)
         assert total == len(expected), f
         assert [row["id"] for row in first + second] == [c.id for c in expected], f
+        assert [row["id"] for row in inner] == [c.id for c in expected[1:3]], f
         for row in first:
             c, r = conversations[row["id"]], results.get(row["id"])
             assert row["agents"] == sorted(_agents(c))
@@ -132,13 +142,39 @@ def test_review_queue_puts_disputes_first_then_unreviewed_low_confidence(loaded)
         e.conversation_id for e in page if conversations[e.conversation_id].team == "Technical Support"
     ]
     assert total_team == len(team_page)
+    # An agent restriction filters on the results' own ids (no join with conversations).
+    agent = next(c.agent_ids[0] for c in conversations.values() if c.id in {e.conversation_id for e in page[2:]})
+    total_agent, agent_page = review_queue_page(store, Visibility(agent=agent), low_confidence=LOW, limit=100, offset=0)
+    assert [e.conversation_id for e in agent_page] == [
+        e.conversation_id for e in page if agent in conversations[e.conversation_id].agent_ids
+    ]
+    assert 0 < total_agent == len(agent_page) < total
     assert visible_ids(store, team, list(conversations)) == {
         cid for cid, c in conversations.items() if c.team == "Technical Support"
     }
 
 
+def test_a_team_queue_follows_a_conversation_moved_to_another_team(loaded) -> None:  # noqa: ANN001
+    """The results carry their conversation's team for the team queue; re-ingesting the same
+    conversation under another team (same words, so the result stays) moves it to that queue."""
+    store, conversations, results = loaded
+    low = sorted((r for r in results.values() if r.outcome.confidence < LOW), key=lambda r: r.outcome.confidence)
+    moved = conversations[low[0].id]
+    old_team, new_team = moved.team, "Escalations"
+
+    def team_queue(team: str | None) -> list[str]:
+        return [e.conversation_id for e in review_queue_page(
+            store, Visibility(teams=(team,)), low_confidence=LOW, limit=100, offset=0)[1]]
+
+    assert moved.id in team_queue(old_team) and team_queue(new_team) == []
+    store.write_conversations([moved.model_copy(update={"team": new_team})])
+    assert store.get_result(moved.id) is not None, "same words: the result is kept"
+    assert team_queue(new_team) == [moved.id] and moved.id not in team_queue(old_team)
+    store.write_results([results[moved.id]])  # a rerun takes the team again from the conversation
+    assert team_queue(new_team) == [moved.id]
+
+
 def test_totals_are_counted_up_to_the_cap(loaded, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    from fixfirst.store import listing
     from fixfirst.web.template_filters import count_label
 
     store, conversations, _ = loaded

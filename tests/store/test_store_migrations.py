@@ -37,7 +37,8 @@ EXPECTED_INDEXES = {
     "findings": {"ix_findings_label", "ix_findings_conversation_id"},
     "surveys": {"ix_surveys_conversation_id", "ix_surveys_customer_id"},
     "analysis_results": {
-        "ix_analysis_results_outcome", "ix_analysis_results_analyzed_at", "ix_analysis_results_outcome_confidence",
+        "ix_analysis_results_outcome", "ix_analysis_results_analyzed_at", "ix_analysis_results_review_order",
+        "ix_analysis_results_team_review_order",
     },
 }
 

@@ -9,7 +9,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from fixfirst.model.frozen import record_json
+from fixfirst.pipeline import load_insights
 from fixfirst.store import Store
+from fixfirst.web.insights_cache import dashboard_copy
 
 from .web_fixtures import CONVERSATIONS, WebDb
 
@@ -212,6 +215,30 @@ def test_aggregate_reads_for_an_admin(read_app: FastAPI, web_db: WebDb) -> None:
     drivers = client.get("/api/drivers", headers=headers).json()
     assert set(drivers) == {"csat", "fixed"}
     assert "policies" in client.get("/api/root-causes", headers=headers).json()
+
+
+def test_the_server_keeps_aggregates_and_pages_the_packed_case_list(read_app: FastAPI, web_db: WebDb) -> None:
+    """What the dashboard keeps equals the report's insights minus the per-contact parts, and
+    `/api/cases` pages through exactly the report's cases."""
+    with Store.open(web_db.url) as store:
+        full = load_insights(store).insights
+    kept = dashboard_copy(full)
+    per_contact = {"cases": {"items", "case_of"}, "commitments": {"promises"}, "voice": {"links", "responses"},
+                   "root_causes": {"blocked"}}
+    assert kept.insights.model_dump(exclude=per_contact) == full.model_dump(exclude=per_contact)
+    assert full.cases.items and full.commitments.promises and full.voice.links and full.root_causes.blocked
+    assert not (kept.insights.cases.case_of or kept.insights.voice.responses or kept.insights.root_causes.blocked)
+
+    client = TestClient(read_app)
+    headers = bearer(web_db, "admin")
+    expected = [record_json(item) for item in full.cases.items]
+    for repeat_only, wanted in ((False, expected), (True, [c for c in expected if c["contacts"] > 1])):
+        pages, offset, total = [], 0, None
+        while total is None or offset < total:
+            answer = client.get(f"/api/cases?limit=3&offset={offset}&repeat_only={repeat_only}", headers=headers).json()
+            total, offset = answer["total"], offset + 3
+            pages += answer["items"]
+        assert total == len(wanted) > 0 and pages == wanted
 
 
 def test_review_changes_agreement_and_leaves_disputes_to_a_decision(write_app: FastAPI, writable_db: WebDb) -> None:
