@@ -68,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         "lexicon_sha256": lexicon_fingerprint(),
         "commit": _commit(),
         "seed": training.SEED,
-        "c": {"outcome": training.OUTCOME_C, "behaviour": training.BEHAVIOUR_C, "sentiment": training.SENTIMENT_C},
+        "c": {
+            "outcome": training.OUTCOME_C,
+            "behaviour": training.BEHAVIOUR_C,
+            "sentiment_start": training.SENTIMENT_START_C,
+            "sentiment_end": training.SENTIMENT_END_C,
+        },
         "features": {
             "outcome": OUTCOME_SPACE.describe(),
             "turn": TURN_SPACE.describe(),

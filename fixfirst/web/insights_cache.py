@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from fixfirst.insight import Insights
 from fixfirst.model.frozen import record_json
 from fixfirst.pipeline.report_job import ReportScope, load_insights
@@ -66,20 +68,29 @@ class ScopeAggregates:
     repeat_cases: PackedRecords
 
 
+def _rebuilt(model: BaseModel, **changed: Any) -> Any:
+    """`model` made again from its fields with `changed` ones; unlike `model_copy`, it carries no
+    cached state (`CaseSummary`'s lookup of every case would otherwise come along)."""
+    fields = {name: getattr(model, name) for name in type(model).model_fields}
+    return type(model)(**(fields | changed))
+
+
 def dashboard_copy(insights: Insights) -> ScopeAggregates:
     """`insights` without the parts that grow with the contacts (no page reads them), and the case
     list as packed JSON records (all, and repeat cases only) for `/api/cases`."""
-    cases = [record_json(item) for item in insights.cases.items]
+    items = insights.cases.items
     kept = insights.model_copy(
         update={
-            "cases": insights.cases.model_copy(update={"items": (), "case_of": {}}),
-            "commitments": insights.commitments.model_copy(update={"promises": ()}),
-            "voice": insights.voice.model_copy(update={"links": (), "responses": {}}),
-            "root_causes": insights.root_causes.model_copy(update={"blocked": {}}),
+            "cases": _rebuilt(insights.cases, items=(), case_of={}),
+            "commitments": _rebuilt(insights.commitments, promises=()),
+            "voice": _rebuilt(insights.voice, links=(), responses={}),
+            "root_causes": _rebuilt(insights.root_causes, blocked={}),
         }
     )
-    return ScopeAggregates(
-        kept, PackedRecords.of(cases), PackedRecords.of(c for c in cases if c["contacts"] > 1)
+    return ScopeAggregates(  # records made as they are packed: never every case as JSON at once
+        kept,
+        PackedRecords.of(record_json(item) for item in items),
+        PackedRecords.of(record_json(item) for item in items if item.contacts > 1),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import pytest
@@ -228,6 +229,9 @@ def test_the_server_keeps_aggregates_and_pages_the_packed_case_list(read_app: Fa
     assert kept.insights.model_dump(exclude=per_contact) == full.model_dump(exclude=per_contact)
     assert full.cases.items and full.commitments.promises and full.voice.links and full.root_causes.blocked
     assert not (kept.insights.cases.case_of or kept.insights.voice.responses or kept.insights.root_causes.blocked)
+    full.cases.case(full.cases.items[0].case.id)  # fills the summary's lookup of every case
+    shipped = pickle.dumps(dashboard_copy(full).insights)  # what the insight child sends the server
+    assert not any(item.case.id.encode() in shipped for item in full.cases.items), "case records came along"
 
     client = TestClient(read_app)
     headers = bearer(web_db, "admin")
