@@ -238,6 +238,18 @@ def time_dashboard(db: str, repeat: int, page_timeout: float, ready_timeout: flo
     return stage, timings
 
 
+def report_and_dashboard(result: SizeResult, db: str, folder: Path, repeat: int, page_timeout: float,
+                         ready_timeout: float) -> SizeResult:
+    """The stages every run ends with: the HTML report, a web user, then the dashboard timed."""
+    result.stages.append(run_stage("report", _cli("report", "--db", db, "--out", str(folder / "report.html"))))
+    result.stages.append(run_stage("user add", _cli("user", "add", "bench", "--role", "admin", "--password-stdin",
+                                                    "--db", db), stdin=PASSWORD + "\n"))
+    stage, pages = time_dashboard(db, repeat, page_timeout, ready_timeout)
+    result.stages.append(stage)
+    result.pages = pages
+    return result
+
+
 def measure(n: int, folder: Path, workers: int, repeat: int, page_timeout: float, ready_timeout: float) -> SizeResult:
     folder.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{folder / 'scale.db'}"
@@ -249,13 +261,7 @@ def measure(n: int, folder: Path, workers: int, repeat: int, page_timeout: float
     result.stages.append(run_stage("ingest surveys", _cli("ingest", str(surveys), "--format", "surveys", "--db", db,
                                                           "--rejects", rejects)))
     result.stages.append(run_stage("analyze", _cli("analyze", "--db", db, "--workers", str(workers))))
-    result.stages.append(run_stage("report", _cli("report", "--db", db, "--out", str(folder / "report.html"))))
-    result.stages.append(run_stage("user add", _cli("user", "add", "bench", "--role", "admin", "--password-stdin",
-                                                    "--db", db), stdin=PASSWORD + "\n"))
-    stage, pages = time_dashboard(db, repeat, page_timeout, ready_timeout)
-    result.stages.append(stage)
-    result.pages = pages
-    return result
+    return report_and_dashboard(result, db, folder, repeat, page_timeout, ready_timeout)
 
 
 #: Columns that name a conversation, customer or survey: each copy's get a suffix. `findings.id`
@@ -311,13 +317,7 @@ def measure_copies(source: Path, copies: int, folder: Path, repeat: int, page_ti
     result = SizeResult(n)
     result.stages.append(Stage("copy store (SQL)", time.perf_counter() - started, 0.0, 0.0,
                                note=f"{copies} copies of {source}; no ingest or analyze"))
-    result.stages.append(run_stage("report", _cli("report", "--db", db, "--out", str(folder / "report.html"))))
-    result.stages.append(run_stage("user add", _cli("user", "add", "bench", "--role", "admin", "--password-stdin",
-                                                    "--db", db), stdin=PASSWORD + "\n"))
-    stage, pages = time_dashboard(db, repeat, page_timeout, ready_timeout)
-    result.stages.append(stage)
-    result.pages = pages
-    return result
+    return report_and_dashboard(result, db, folder, repeat, page_timeout, ready_timeout)
 
 
 LONG_CONVERSATION = """
