@@ -49,7 +49,9 @@ class PackedRecords:
             raise ValueError("offset and limit must not be negative")
         end = min(offset + limit, self.count)
         found: list[Any] = []
-        for index in range(offset // CHUNK, (end - 1) // CHUNK + 1 if end > offset else offset // CHUNK):
+        if end <= offset:
+            return found
+        for index in range(offset // CHUNK, (end - 1) // CHUNK + 1):
             lines = zlib.decompress(self.chunks[index]).decode().split("\n")
             first = index * CHUNK
             found.extend(json.loads(line) for line in lines[max(0, offset - first) : end - first])
