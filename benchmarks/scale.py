@@ -178,8 +178,10 @@ def _peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def time_dashboard(db: str, repeat: int, page_timeout: float, ready_timeout: float) -> tuple[Stage, list[PageTiming]]:
-    """Start `fixfirst serve`, time readiness, then the first view and p50/p95 of each page."""
+def time_dashboard(db: str, repeat: int, page_timeout: float, ready_timeout: float, *,
+                   name: str = "serve", pages: tuple[str, ...] | None = None) -> tuple[Stage, list[PageTiming]]:
+    """Start `fixfirst serve`, time readiness, then the first view and p50/p95 of each page
+    (`pages`, default every page of PAGES)."""
     port = _free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -206,7 +208,7 @@ def time_dashboard(db: str, repeat: int, page_timeout: float, ready_timeout: flo
             while (status := client.get("/").status_code) == 503 and time.perf_counter() - waited < ready_timeout:
                 time.sleep(0.5)
             insights_ready = time.perf_counter() - waited
-            for path in PAGES if status != 503 else ():  # not ready in time: reported in the note, no pages
+            for path in (PAGES if pages is None else pages) if status != 503 else ():  # not ready: no pages
                 samples: list[float] = []
                 status = 0
                 for _ in range(repeat + 1):
@@ -231,7 +233,7 @@ def time_dashboard(db: str, repeat: int, page_timeout: float, ready_timeout: flo
         process.terminate()
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
-    stage = Stage("serve", time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+    stage = Stage(name, time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                   note=f"answers in {ready:.2f} s; insights ready {insights_ready:.1f} s after the first view; "
                   f"server process alone {server_peak:.0f} MiB (the peak column includes its insight child)"
                   if timings else f"answers in {ready:.2f} s; insights NOT ready after {ready_timeout:.0f} s")
@@ -247,6 +249,9 @@ def report_and_dashboard(result: SizeResult, db: str, folder: Path, repeat: int,
     stage, pages = time_dashboard(db, repeat, page_timeout, ready_timeout)
     result.stages.append(stage)
     result.pages = pages
+    # A restart on the same data reads the last build's snapshot instead of computing again.
+    restart, _ = time_dashboard(db, repeat, page_timeout, ready_timeout, name="serve again (restart)", pages=("/",))
+    result.stages.append(restart)
     return result
 
 

@@ -60,7 +60,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -369,13 +370,30 @@ def _ner() -> Any:
     )
 
 
+#: PERSON entities (start, end, words) of texts whose NER already ran as one batch (`Redactor.redact_items`).
+_PEOPLE_FOUND: ContextVar[dict[str, list[tuple[int, int, str]]] | None] = ContextVar("people_found", default=None)
+
+
+def _people(texts: Iterable[str]) -> Iterator[list[tuple[int, int, str]]]:
+    """spaCy's PERSON entities of each text, in batches: one call per text cost 3.5 times as much."""
+    for doc in _ner().pipe(texts, batch_size=32):
+        yield [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+
+
+def _mask_urls(text: str) -> str:
+    """`text` with links blanked out (same length, so offsets hold)."""
+    return _URL.sub(lambda m: " " * (m.end() - m.start()), text) if "/" in text or "www" in text else text
+
+
 def _free_text_name_spans(text: str, keep: frozenset[str]) -> list[_Span]:
     """Names in text with no author context: spaCy PERSON entities and capitalised word pairs."""
     spans = []
     if any(c.isupper() for c in text):
-        for entity in _ner()(text).ents:
-            if entity.label_ == "PERSON" and entity.text.lower() not in keep:
-                spans.append(_Span(entity.start_char, entity.end_char, "PERSON"))
+        found = _PEOPLE_FOUND.get()
+        people = found[text] if found is not None and text in found else next(_people([text]))
+        for start, end, words in people:
+            if words.lower() not in keep:
+                spans.append(_Span(start, end, "PERSON"))
     for match in _NAME_PAIR.finditer(text):
         if match.group(1) in _NOT_NAMES or match.group(2) in _NOT_NAMES or match.group(0).lower() in keep:
             continue
@@ -473,9 +491,7 @@ class Redactor:
         """
         # URLs are blanked out (same length, so offsets hold) for every recognizer but e-mail:
         # digits in a link are not a phone number and "/@name" in a link is not a mention.
-        masked = (
-            _URL.sub(lambda m: " " * (m.end() - m.start()), text) if "/" in text or "www" in text else text
-        )
+        masked = _mask_urls(text)
         entities = self._candidates(text, masked)
         keep = self.keep_handles | {_normalise_handle(h) for h in keep_handles}
         spans = _name_spans(masked, _known_names_pattern(tuple(names)), keep)
@@ -580,6 +596,23 @@ class Redactor:
                 "customer_id": self.pseudonym(customer_id) if customer_id else customer_id,
             }
         )
+
+    def redact_items(self, items: Iterable[Conversation | Survey | Reject]) -> list[Conversation | Survey | Reject]:
+        """Each item as `redact_item` redacts it, with spaCy's name finding over the survey comments
+        and reject excerpts run as one batch first (the same entities, in a third of the time:
+        a million conversations come with hundreds of thousands of survey comments)."""
+        items = list(items)
+        free_texts = [
+            text
+            for item in items
+            if (text := item.comment if isinstance(item, Survey) else item.raw if isinstance(item, Reject) else None)
+        ]
+        masked = [m for m in dict.fromkeys(_mask_urls(t) for t in free_texts) if any(c.isupper() for c in m)]
+        token = _PEOPLE_FOUND.set(dict(zip(masked, _people(masked), strict=True)) if masked else None)
+        try:
+            return [self.redact_item(item) for item in items]
+        finally:
+            _PEOPLE_FOUND.reset(token)
 
     def redact_item(self, item: Conversation | Survey | Reject) -> Conversation | Survey | Reject:
         """Any record a reader yields, redacted: a conversation, a survey, or a reject's raw excerpt."""

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contact_reasons import OTHER
 from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact
-from fixfirst.insight.lexicon_files import default_contact_reasons, ignore_case
+from fixfirst.insight.lexicon_files import CaselessText, default_contact_reasons
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.text_similarity import TfidfSpace, cosine
 from fixfirst.model import Behaviour, Case, Outcome, stable_id
@@ -80,16 +80,17 @@ class CaseSummary(BaseModel):
 
 def _refers_back(contact: Contact) -> bool:
     cues = default_contact_reasons().refer_back
-    text = " ".join(t.text for t in contact.conversation.customer_turns())
-    return any(ignore_case(rf"\b(?:{cue})\b").search(text) for cue in cues)
+    text = CaselessText(" ".join(t.text for t in contact.conversation.customer_turns()))
+    return any(text.search(rf"\b(?:{cue})\b") for cue in cues)
 
 
 def references(contact: Contact) -> frozenset[str]:
     """Order / ticket / return references quoted anywhere in the contact (lower-case)."""
     found: set[str] = set()
+    texts = [CaselessText(turn.text) for turn in contact.conversation.turns]
     for pattern in default_contact_reasons().reference_patterns:
-        for turn in contact.conversation.turns:
-            found.update(m.group(1).lower() for m in ignore_case(pattern).finditer(turn.text))
+        for text in texts:
+            found.update(m.group(1).lower() for m in text.finditer(pattern))
     return frozenset(found)
 
 
@@ -121,16 +122,16 @@ def group_contacts(
         # most customers have one contact, and holding a vector per contact cost 1.4 KB each.
         vectors = {c.id: space.vector(_customer_text(c)) for c in customer_contacts}
         refs = {c.id: references(c) for c in customer_contacts}
-        open_cases: list[list[Contact]] = []
+        cases: list[list[Contact]] = []  # in the order they were opened
+        open_cases: list[list[Contact]] = []  # those still inside the window, same order
         for contact in sorted(customer_contacts, key=lambda c: (c.start, c.id)):
+            assert contact.start is not None
+            # Contacts come in time order, so a case past the window now stays past it: dropping it
+            # keeps a customer with years of contacts linear instead of comparing with every case.
+            open_cases = [case for case in open_cases if contact.start - _last_seen(case) <= window]
             best: list[Contact] | None = None
             best_score = -1.0
             for case in open_cases:
-                last = case[-1]
-                assert contact.start is not None and last.start is not None
-                last_seen = last.end or last.start
-                if contact.start - max(last_seen, last.start) > window:
-                    continue
                 similarity = max(cosine(vectors[contact.id], vectors[m.id]) for m in case)
                 same_reason = contact.reason != OTHER and any(m.reason == contact.reason for m in case)
                 shared_reference = any(refs[contact.id] & refs[m.id] for m in case)
@@ -144,10 +145,18 @@ def group_contacts(
                     best, best_score = case, score
             if best is None:
                 best = []
+                cases.append(best)
                 open_cases.append(best)
             best.append(contact)
-        groups.extend(open_cases)
+        groups.extend(cases)
     return groups
+
+
+def _last_seen(case: list[Contact]) -> datetime:
+    """The latest time of a case's last contact (its end, or its start when it has none)."""
+    last = case[-1]
+    assert last.start is not None
+    return max(last.end or last.start, last.start)
 
 
 def _flag_quotes(members: list[Contact]) -> tuple[Quote, ...]:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import Contact, as_naive_utc
 from fixfirst.insight.deadlines import resolve_deadline
-from fixfirst.insight.lexicon_files import PromiseLanguage, default_promise_language, ignore_case
+from fixfirst.insight.lexicon_files import CaselessText, PromiseLanguage, any_of, default_promise_language
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.views import ConversationLike
 from fixfirst.model import Role, stable_id
@@ -99,8 +99,9 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _matches(patterns: Sequence[str], text: str) -> re.Match[str] | None:
+    caseless = CaselessText(text)
     for pattern in patterns:
-        if match := ignore_case(pattern).search(text):
+        if match := caseless.search(pattern):
             return match
     return None
 
@@ -111,8 +112,11 @@ def extract_promises(
     """(evidence, made_at, deadline, deadline phrase) for each promise sentence in agent turns."""
     language = language or default_promise_language()
     found = []
+    # A sentence is a stretch of its turn cut at punctuation, so a turn no promise pattern matches
+    # holds no promise sentence: one search rules out most turns.
+    screen = any_of(tuple(language.promise))
     for turn in conversation.turns:
-        if turn.role is not Role.AGENT:
+        if turn.role is not Role.AGENT or (screen is not None and CaselessText(turn.text).search(screen) is None):
             continue
         made_at = turn.ts or conversation.started_at
         for start, end in _sentences(turn.text):

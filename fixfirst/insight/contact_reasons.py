@@ -6,29 +6,27 @@ change why a contact counts as "billing" or "delivery" in the root-cause report.
 
 from __future__ import annotations
 
-import re
-
-from fixfirst.insight.lexicon_files import ContactReasons, any_of, default_contact_reasons, ignore_case
+from fixfirst.insight.lexicon_files import CaselessText, ContactReasons, any_of, default_contact_reasons
 from fixfirst.insight.views import ConversationLike
 
 OTHER = "other"
 
 
 #: Per reason: its name, one pattern matching any of its keywords, and each keyword's own pattern.
-_Compiled = tuple[tuple[str, re.Pattern[str] | None, tuple[re.Pattern[str], ...]], ...]
+_Compiled = tuple[tuple[str, str | None, tuple[str, ...]], ...]
 #: id(reasons) -> (reasons, patterns); the object is kept so its id cannot be reused.
 _COMPILED: dict[int, tuple[ContactReasons, _Compiled]] = {}
 
 
 def _compiled(reasons: ContactReasons) -> _Compiled:
-    """Each reason's keyword patterns, compiled once per phrase list (classification runs per contact)."""
+    """Each reason's keyword patterns, built once per phrase list (classification runs per contact)."""
     cached = _COMPILED.get(id(reasons))
     if cached is None:
         patterns = tuple(
             (
                 name,
                 any_of(tuple(rf"\b(?:{k})\b" for k in reason.keywords)),
-                tuple(ignore_case(rf"\b(?:{k})\b") for k in reason.keywords),
+                tuple(rf"\b(?:{k})\b" for k in reason.keywords),
             )
             for name, reason in reasons.reasons.items()
         )
@@ -39,12 +37,13 @@ def _compiled(reasons: ContactReasons) -> _Compiled:
 def classify_text(text: str, reasons: ContactReasons | None = None) -> str:
     """The reason with most keyword hits in `text`; ties go to the reason listed first; none = other."""
     best, best_hits = OTHER, 0
+    caseless = CaselessText(text)
     for name, any_keyword, patterns in _compiled(reasons or default_contact_reasons()):
         # Where any keyword matches, the alternation finds a match too: one search rules a reason
         # out for most texts, and only a reason that matched counts its keywords one by one.
-        if any_keyword is not None and any_keyword.search(text) is None:
+        if any_keyword is not None and caseless.search(any_keyword) is None:
             continue
-        hits = sum(len(p.findall(text)) for p in patterns)
+        hits = sum(caseless.count(p) for p in patterns)
         if hits > best_hits:
             best, best_hits = name, hits
     return best

@@ -90,7 +90,7 @@ class Contact:
         return None if speaker is None else speaker[1]
 
 
-def contact_of(conversation: Conversation | ConversationView, result: AnalysisResult | ResultView | None) -> Contact:
+def contact_of(conversation: ConversationLike, result: AnalysisResult | ResultView | None) -> Contact:
     """One contact: the conversation and its result reduced to views, with the facts insights need."""
     view = ConversationView.of(conversation)
     summary = None if result is None else ResultView.of(result, id=view.id)

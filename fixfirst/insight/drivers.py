@@ -214,9 +214,18 @@ def analyse_drivers(
 
     rng = np.random.default_rng(seed)
     draws = np.empty((bootstrap, x.shape[1]))
+    # Every column is an indicator, so the design has few distinct rows: a resample's least squares
+    # is that of the distinct rows, each weighted by how often the resample drew it, at its drawn
+    # rows' mean. Same minimiser, O(n) counting per resample instead of a fit over n rows.
+    distinct, row_group = np.unique(x, axis=0, return_inverse=True)
+    row_group = row_group.reshape(-1)
     for b in range(bootstrap):
-        pick = rng.integers(0, n, size=n)
-        draws[b] = _fit(x[pick], y[pick])
+        drawn = np.bincount(rng.integers(0, n, size=n), minlength=n).astype(float)
+        weight = np.bincount(row_group, weights=drawn, minlength=len(distinct))
+        total_y = np.bincount(row_group, weights=drawn * y, minlength=len(distinct))
+        seen = weight > 0
+        root = np.sqrt(weight[seen])
+        draws[b] = _fit(distinct[seen] * root[:, None], total_y[seen] / weight[seen] * root)
     tail = (1.0 - confidence) / 2 * 100
 
     def interval(values: np.ndarray) -> tuple[float, float]:

@@ -8,6 +8,7 @@ pattern fails at start-up, not half way through a report.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -37,19 +38,67 @@ def ignore_case(pattern: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1024)
-def any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern that matches wherever any of `patterns` does (case-insensitive), to rule a text
-    out with one search before trying each pattern; None when they cannot be joined (a pattern with
-    its own global flags or group references), and then every pattern must be tried.
+def any_of(patterns: tuple[str, ...]) -> str | None:
+    """One pattern that matches wherever any of `patterns` does, to rule a text out with one search
+    before trying each pattern; None when they cannot be joined (a pattern with its own global flags
+    or group references), and then every pattern must be tried.
 
     Exact as a filter: if some pattern matches at a position, the alternation matches there or earlier.
     """
     if not patterns:
         return None
+    joined = "|".join(f"(?:{p})" for p in patterns)
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        re.compile(joined)
     except re.error:
         return None
+    return joined
+
+
+@lru_cache(maxsize=8192)
+def _on_lower_case(pattern: str) -> re.Pattern[str] | None:
+    """`pattern` compiled to run case-sensitively on lower-cased text, when that finds what the
+    case-insensitive pattern finds in the original: it has no upper-case letter (`\\S`, `\\W` or a
+    capital in a company's phrase keep the case-insensitive search)."""
+    return None if any(ch.isupper() for ch in pattern) else re.compile(pattern)
+
+
+class CaselessText:
+    """A text prepared for case-insensitive phrase search.
+
+    Why: Python's `re` searches several times slower with IGNORECASE (a policy-name scan of 10,000
+    contacts: 2.1 s against 0.3 s), and insights run dozens of phrase patterns over every contact.
+    So the text is lower-cased once and each lower-case pattern searches it case-sensitively.
+    Offsets are the original text's: where lower-casing changes the length (a dotted capital I),
+    and for patterns with capitals, the original is searched with IGNORECASE instead. Groups read
+    from the lower-cased text.
+    """
+
+    __slots__ = ("lower", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        lower = text.lower()
+        self.lower = lower if len(lower) == len(text) else None
+
+    def _prepared(self, pattern: str) -> tuple[re.Pattern[str], str]:
+        compiled = None if self.lower is None else _on_lower_case(pattern)
+        if compiled is None or self.lower is None:
+            return ignore_case(pattern), self.text
+        return compiled, self.lower
+
+    def search(self, pattern: str) -> re.Match[str] | None:
+        compiled, text = self._prepared(pattern)
+        return compiled.search(text)
+
+    def finditer(self, pattern: str) -> Iterator[re.Match[str]]:
+        compiled, text = self._prepared(pattern)
+        return compiled.finditer(text)
+
+    def count(self, pattern: str) -> int:
+        """Non-overlapping matches of `pattern`."""
+        compiled, text = self._prepared(pattern)
+        return len(compiled.findall(text))
 
 
 class _Strict(BaseModel):

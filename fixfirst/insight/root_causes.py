@@ -33,7 +33,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact
-from fixfirst.insight.lexicon_files import RootCauseTerms, default_root_cause_terms, ignore_case
+from fixfirst.insight.lexicon_files import CaselessText, RootCauseTerms, default_root_cause_terms
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.views import ConversationLike
 from fixfirst.model import Behaviour, Outcome, Role
@@ -121,9 +121,10 @@ def _named_terms(
         if turn.role is not Role.AGENT:
             continue
         claimed: list[tuple[int, int]] = []
+        text = CaselessText(turn.text)
         for name, patterns in terms:
             for pattern in patterns:
-                match = ignore_case(pattern).search(turn.text)
+                match = text.search(pattern)
                 if match is None:
                     continue
                 if any(s <= match.start() < e for s, e in claimed):
@@ -134,7 +135,7 @@ def _named_terms(
                     found.setdefault(name, q)
                 break
         if generic:
-            for match in ignore_case(generic).finditer(turn.text):
+            for match in text.finditer(generic):
                 if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in claimed):
                     continue
                 name = f"{match.group(1).lower()} policy"

@@ -8,10 +8,12 @@ from datetime import datetime
 from fixfirst.insight import Insights
 from fixfirst.insight.contacts import Contact, contact_of
 from fixfirst.insight.insights import insights_from_contacts
-from fixfirst.model import Survey
+from fixfirst.insight.views import PlainConversation, ResultView, TurnParts
+from fixfirst.model import Outcome, Role, Survey
 from fixfirst.report.from_insights import report_from_insights
 from fixfirst.report.report_model import ReportModel
 from fixfirst.store import Store
+from fixfirst.store.store import AnalysedRows
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,8 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
     channel. Surveys are those of the contacts read or of their customers. Only the compact views
     are kept (`fixfirst.insight.views`), never the full models.
     """
-    rows = store.iter_analysed(company=scope.company, started=(scope.start, scope.end))
-    contacts = [contact_of(conversation, result) for conversation, result in rows]
+    rows = store.iter_analysed_rows(company=scope.company, started=(scope.start, scope.end))
+    contacts = [contact_of_rows(row) for row in rows]
     wanted = {c.id for c in contacts}
     customers = {c.conversation.customer_id for c in contacts if c.conversation.customer_id}
     surveys: list[Survey] = [
@@ -65,6 +67,33 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
         channel=scope.channel,
     )
     return LoadedInsights(insights, contacts)
+
+
+def contact_of_rows(rows: AnalysedRows) -> Contact:
+    """A compact contact straight from the stored columns (no `Conversation` / `AnalysisResult`
+    built): the same contact `contact_of` makes from the models."""
+    row, result = rows.conversation, rows.result
+    conversation = PlainConversation(
+        id=row["id"],
+        channel=row["channel"],
+        company=row["company"],
+        team=row["team"],
+        customer_id=row["customer_id"],
+        started_at=row["started_at"],
+        agent_ids=tuple(row["agent_ids"] or ()),
+        turns=tuple(TurnParts(Role(t["role"]), t["author"], t["text"], t["ts"]) for t in rows.turns),
+    )
+    summary = None
+    if result is not None:
+        summary = ResultView.from_parts(
+            id=conversation.id,
+            label=Outcome(result["outcome"]),
+            confidence=result["outcome_confidence"],
+            points=None if result["scorecard"] is None else result["points"],
+            evidence=[(e["turn"], e["start"], e["end"]) for e in result["outcome_evidence"] or ()],
+            findings=[(f["label"], f["turn"], f["start"], f["end"], f["confidence"]) for f in rows.findings],
+        )
+    return contact_of(conversation, summary)
 
 
 def build_report_model(store: Store, scope: ReportScope = ReportScope(), *, title: str | None = None) -> ReportModel:

@@ -102,7 +102,7 @@ def prepare_chunk(
 ) -> list[tuple[Conversation | Survey | Reject, AnalysisResult | None]]:
     """Redact each item (when configured) and analyse the conversations among them (when configured)."""
     redactor = _STATE.redactor
-    redacted = list(items) if redactor is None else [redactor.redact_item(item) for item in items]
+    redacted = list(items) if redactor is None else redactor.redact_items(items)
     results: dict[int, AnalysisResult] = {}
     if _STATE.pipeline is not None:
         positions = [i for i, item in enumerate(redacted) if isinstance(item, Conversation)]

@@ -1,5 +1,5 @@
 """Tables of the web dashboard: users, API tokens, reviews, disputes, sampling rules and review
-assignments, calibration and coaching sessions, survey tokens, settings.
+assignments, calibration and coaching sessions, survey tokens, settings, aggregate snapshots.
 
 Why here and on the store's ``Base``: one metadata means one migration history and one schema
 check (the store test that compares migrations with the models sees these tables too). Reviews
@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fixfirst.store.column_types import StorableString, StorableText, UTCDateTime
@@ -244,6 +244,25 @@ class WebSettingRow(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class WebDashboardSnapshotRow(Base):
+    """The last aggregates the dashboard computed for one scope, so a restarted server shows them at
+    once instead of recomputing a big store's (an hour at a million contacts). ``scope_key`` is a
+    digest of the scope, ``code`` of the insight code that made it (another version's snapshot is
+    never read), ``data_key`` the store's data fingerprint when the build began; ``insights`` is
+    zlib-compressed JSON, ``cases`` / ``repeat_cases`` packed record lists (`PackedRecords`)."""
+
+    __tablename__ = "web_dashboard_snapshots"
+
+    scope_key: Mapped[str] = mapped_column(StorableString(64), primary_key=True)
+    scope: Mapped[Any] = mapped_column(JSON)
+    code: Mapped[str] = mapped_column(StorableString(64))
+    data_key: Mapped[str] = mapped_column(StorableText())
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    insights: Mapped[bytes] = mapped_column(LargeBinary)
+    cases: Mapped[bytes] = mapped_column(LargeBinary)
+    repeat_cases: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 web_users_table = WebUserRow.__table__
 web_api_tokens_table = WebApiTokenRow.__table__
 web_reviews_table = WebReviewRow.__table__
@@ -258,3 +277,4 @@ web_calibration_scores_table = WebCalibrationScoreRow.__table__
 web_coaching_sessions_table = WebCoachingSessionRow.__table__
 web_survey_tokens_table = WebSurveyTokenRow.__table__
 web_settings_table = WebSettingRow.__table__
+web_dashboard_snapshots_table = WebDashboardSnapshotRow.__table__

@@ -13,6 +13,7 @@ Content-Security-Policy (``default-src 'self'``, no inline script or style, no f
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -110,6 +111,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # A big store's aggregates (or its stored snapshot) are made ready before the first view asks.
+        threading.Thread(target=cache.warm, name="insights-warm", daemon=True).start()
         yield
         opened.close()
 

@@ -14,6 +14,11 @@ pay that, and no request may wait on another's rebuild. So:
   `Insights` (case of each conversation, every promise, survey link and blocked contact) are
   dropped, and the case list is kept packed (`PackedRecords`) for `/api/cases`. The report keeps
   them; the server's memory then does not grow with the store;
+- each background build is kept in the database too (`fixfirst.store.dashboard_snapshots`), tagged
+  with the data fingerprint it began from and the insight code that made it: a restarted server
+  shows a big store's last aggregates at once (exact when the data has not changed since, else
+  served while the new ones are computed) instead of a "being computed" page for the better part
+  of an hour at a million contacts. The server starts on the all-data scope as soon as it is up;
 - a small store (at most ``INLINE_LIMIT`` conversations: a build takes a second or two) is
   rebuilt inside the request, so every view is exact; on a bigger store the first view of a scope
   starts the build and answers :class:`InsightsNotReady` (a "being computed" page, HTTP 503 with
@@ -22,22 +27,31 @@ pay that, and no request may wait on another's rebuild. So:
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import multiprocessing
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+import fixfirst
 from fixfirst.insight import Insights
 from fixfirst.model.frozen import record_json
 from fixfirst.pipeline.report_job import ReportScope, load_insights
 from fixfirst.store import Store
+from fixfirst.store.column_types import jsonable
+from fixfirst.store.dashboard_snapshots import DashboardSnapshot, load_snapshot, save_snapshot
 from fixfirst.store.listing import list_companies
 from fixfirst.store.web_records import data_fingerprint
 from fixfirst.web.data_slice import DataSlice
@@ -61,11 +75,70 @@ Scope = ReportScope
 
 @dataclass(frozen=True)
 class ScopeAggregates:
-    """What the dashboard keeps for one scope: the aggregates, and the case list packed."""
+    """What the dashboard keeps for one scope: the aggregates, the case list packed, and when the
+    build that made them began reading the store."""
 
     insights: Insights
     cases: PackedRecords
     repeat_cases: PackedRecords
+    built_at: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
+
+
+#: What decides the aggregates besides the data: a snapshot made by other code is never read.
+_CODE_PATHS = ("insight", "pipeline/report_job.py", "web/insights_cache.py", "web/packed_records.py")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the insight code (sources and lexicon files) and of the `Insights` schema."""
+    root = Path(fixfirst.__file__).parent
+    digest = hashlib.sha256(json.dumps(Insights.model_json_schema(), sort_keys=True).encode())
+    for name in _CODE_PATHS:
+        base = root / name
+        for path in sorted(base.rglob("*") if base.is_dir() else [base]):
+            if path.is_file() and path.suffix in {".py", ".yaml", ".yml"}:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+code_digest()  # bound to the code this process loaded, not to files changed on disk later (an upgrade)
+
+
+def scope_key(scope: Scope) -> str:
+    return hashlib.sha256(json.dumps(jsonable(dataclasses.asdict(scope)), sort_keys=True).encode()).hexdigest()
+
+
+def data_key(fingerprint: tuple[Any, ...]) -> str:
+    """The store's data fingerprint as stored text (times in UTC ISO form, so every reader agrees)."""
+    return json.dumps(jsonable(list(fingerprint)))
+
+
+def snapshot_of(scope: Scope, fingerprint: tuple[Any, ...], aggregates: ScopeAggregates) -> DashboardSnapshot:
+    return DashboardSnapshot(
+        scope_key=scope_key(scope),
+        scope=jsonable(dataclasses.asdict(scope)),
+        code=code_digest(),
+        data_key=data_key(fingerprint),
+        built_at=aggregates.built_at,
+        insights=zlib.compress(aggregates.insights.model_dump_json().encode()),
+        cases=aggregates.cases.to_bytes(),
+        repeat_cases=aggregates.repeat_cases.to_bytes(),
+    )
+
+
+def aggregates_of(snapshot: DashboardSnapshot) -> ScopeAggregates:
+    """The aggregates a snapshot holds; ValueError (pydantic's ValidationError is one) when its
+    bytes do not read back."""
+    try:
+        insights = Insights.model_validate_json(zlib.decompress(snapshot.insights))
+    except zlib.error as exc:
+        raise ValueError(f"snapshot insights do not decompress: {exc}") from exc
+    return ScopeAggregates(
+        insights,
+        PackedRecords.from_bytes(snapshot.cases),
+        PackedRecords.from_bytes(snapshot.repeat_cases),
+        built_at=snapshot.built_at,
+    )
 
 
 def _rebuilt(model: BaseModel, **changed: Any) -> Any:
@@ -97,12 +170,21 @@ def dashboard_copy(insights: Insights) -> ScopeAggregates:
 def compute_aggregates(store: Store, scope: Scope) -> ScopeAggregates:
     """One scope's aggregates, computed by the report's own streaming loader, so the dashboard and
     `fixfirst report` with the same filters agree (and memory stays that of compact contacts)."""
-    return dashboard_copy(load_insights(store, scope).insights)
+    began = datetime.now(UTC)
+    return dataclasses.replace(dashboard_copy(load_insights(store, scope).insights), built_at=began)
 
 
-def _compute_for_url(url: str, scope: Scope) -> ScopeAggregates:
+def _compute_for_url(url: str, scope: Scope, fingerprint: tuple[Any, ...]) -> ScopeAggregates:
+    """A background build (in a child process): the aggregates, also saved as the scope's snapshot
+    of the data described by `fingerprint` (read before the build began, so a write during the
+    build leaves the snapshot marked out of date)."""
     with Store.open(url, migrate=False) as store:
-        return compute_aggregates(store, scope)
+        aggregates = compute_aggregates(store, scope)
+        try:
+            save_snapshot(store, snapshot_of(scope, fingerprint, aggregates))
+        except Exception:  # the figures are good; only a later restart will have to recompute them
+            log.exception("keeping the dashboard snapshot of scope %r failed", scope)
+        return aggregates
 
 
 class InsightsNotReady(RuntimeError):
@@ -164,13 +246,32 @@ class InsightsCache:
     def _compute(self, scope: Scope) -> ScopeAggregates:
         return compute_aggregates(self._store, scope)
 
-    def _compute_apart(self, scope: Scope) -> ScopeAggregates:
+    def _compute_apart(self, scope: Scope, fingerprint: tuple[Any, ...]) -> ScopeAggregates:
         """A rebuild in a fresh child process: the server's threads keep the GIL, and the memory the
         build needs is returned to the system when the child exits."""
         context = multiprocessing.get_context("spawn")  # never fork a process running server threads
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             return pool.submit(_compute_for_url, self._store.engine.url.render_as_string(hide_password=False),
-                               scope).result()
+                               scope, fingerprint).result()
+
+    def _from_snapshot(self, scope: Scope, key: tuple[Any, ...]) -> _Entry | None:
+        """The scope's stored snapshot as an entry: under `key` when it describes the current data,
+        else under a key no current data has (served while a rebuild runs). None when there is none
+        or it does not read back."""
+        snapshot = load_snapshot(self._store, scope_key(scope), code_digest())
+        if snapshot is None:
+            return None
+        try:
+            aggregates = aggregates_of(snapshot)
+        except ValueError:
+            log.warning("the stored dashboard snapshot of scope %r does not read back; recomputing", scope)
+            return None
+        exact = snapshot.data_key == data_key(key[1:])
+        entry = _Entry(key if exact else ("snapshot", snapshot.data_key), aggregates)
+        with self._lock:
+            if scope not in self._entries:
+                self._keep(scope, entry)
+        return entry
 
     def _build_in_background(self, scope: Scope, key: tuple[Any, ...]) -> None:
         with self._lock:
@@ -180,7 +281,7 @@ class InsightsCache:
 
         def run() -> None:
             try:
-                aggregates = self._compute_apart(scope)
+                aggregates = self._compute_apart(scope, key[1:])
                 with self._lock:
                     self._keep(scope, _Entry(key, aggregates))
             except Exception:  # a failed rebuild keeps the last insights; the next view tries again
@@ -190,6 +291,26 @@ class InsightsCache:
                     self._building.pop(scope, None)
 
         threading.Thread(target=run, name=f"insights-{scope.describe()}", daemon=True).start()
+
+    def warm(self) -> None:
+        """On a big store, make the all-data scope ready: its snapshot is read, and a build starts
+        when there is none or the data changed since (called in the background at server start)."""
+        try:
+            if self._big(self._current_key()[1:]):
+                self.aggregates()
+        except InsightsNotReady:
+            pass  # the build runs; pages answer "being computed" until it is done
+        except Exception:  # a warm-up must never stop the server; the first view tries again
+            log.exception("warming the dashboard's aggregates failed")
+
+    def stale_since(self, team: str | None = None, where: DataSlice | None = None) -> datetime | None:
+        """When the figures shown for a scope were computed, if they predate the current data (a
+        rebuild is on its way); None when they are current or there are none yet."""
+        scope: Scope = (where or DataSlice()).report_scope(team)
+        key = self._current_key()
+        with self._lock:
+            entry = self._entries.get(scope)
+        return None if entry is None or entry.key == key else entry.aggregates.built_at
 
     def companies(self) -> list[str]:
         """The stored companies (for the company filter), re-read only when the data changed."""
@@ -219,6 +340,15 @@ class InsightsCache:
         if entry is not None and entry.key == key:
             return entry.aggregates
         if self._big(key[1:]):
+            if entry is None:
+                with self._lock:
+                    load_lock = self._inline_locks.setdefault(scope, threading.Lock())
+                with load_lock:  # concurrent first views read the snapshot once
+                    with self._lock:
+                        entry = self._entries.get(scope)
+                    entry = entry or self._from_snapshot(scope, key)
+                if entry is not None and entry.key == key:
+                    return entry.aggregates
             self._build_in_background(scope, key)
             if entry is not None:
                 return entry.aggregates  # the last complete insights while the new ones are computed

@@ -94,6 +94,7 @@ def render(
     unread = count_unread_notifications(ctx.store, who.username) if who is not None else 0
     if "where" in values:  # the aggregate pages' slice: its company feeds the company filter
         values.setdefault("company", values["where"].company)
+        values.setdefault("figures_as_of", ctx.cache.stale_since(None, values["where"]))
     response = ctx.templates.TemplateResponse(
         request, name, {"who": who, "csrf": session.csrf, "unread": unread, **values}, status_code=status
     )

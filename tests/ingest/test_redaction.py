@@ -168,3 +168,31 @@ def test_no_email_survives_and_redaction_is_idempotent(
 )
 def test_card_numbers_as_speech_recognition_writes_them(text: str, expected: str) -> None:
     assert Redactor().redact_text(text) == expected
+
+
+def test_a_batch_redacts_exactly_as_one_item_at_a_time() -> None:
+    """`redact_items` runs spaCy over the batch's survey comments and reject excerpts at once; every
+    item must come out as `redact_item` makes it alone (names, links, repeats and other kinds mixed)."""
+    from fixfirst.ingest.reject import Reject
+
+    comments = [
+        "Oliver Brennan on the phone was brilliant, thank Priya Raman too",
+        "see https://example.com/Account/Jane-Smith for what Ms Tanaka said",
+        "no names here, just slow",
+        "Oliver Brennan on the phone was brilliant, thank Priya Raman too",  # the same text twice
+        "",
+        "Email me at dana.wright@example.org - Dana Wright",
+    ]
+    items: list = [
+        Survey(id=f"s{i}", conversation_id=f"c{i}", csat=3, comment=text or None) for i, text in enumerate(comments)
+    ]
+    items.append(Reject(file="in.csv", line=7, reason="bad csat", raw="csat=9, note: ask for Marek Kowalczyk"))
+    items.append(
+        Conversation(
+            id="c9", channel="chat", turns=(Turn(index=0, role=Role.CUSTOMER, text="I'm Ada Lovelace, a@b.io"),)
+        )
+    )
+    redactor = Redactor(keep_handles=["AppleSupport"])
+    alone = [redactor.redact_item(item) for item in items]
+    assert redactor.redact_items(items) == alone
+    assert "Priya Raman" not in str(alone[0]) and "Marek Kowalczyk" not in str(alone[-2])

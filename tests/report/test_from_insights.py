@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixfirst.insight import build_insights
+from fixfirst.insight.contacts import Contact, contact_of
 from fixfirst.insight.views import ConversationView, ResultView
 from fixfirst.model import (
     AnalysisResult,
@@ -24,6 +25,7 @@ from fixfirst.model import (
     Turn,
 )
 from fixfirst.pipeline import ReportScope, build_report_model, load_insights
+from fixfirst.pipeline.report_job import contact_of_rows
 from fixfirst.report import ReportModel, render_html
 from fixfirst.report.from_insights import report_from_insights
 from fixfirst.store import Store
@@ -185,6 +187,27 @@ def test_the_store_path_streams_compact_contacts_and_reads_back_what_it_shows(tm
     assert [c.model_dump() for c in from_store.conversations] == [c.model_dump() for c in in_memory.conversations]
     b0 = from_store.conversation("b0")
     assert b0 is not None and b0.outcome_explanation == "judged unresolved"
+
+
+def test_contacts_read_from_stored_columns_equal_those_made_from_the_models(store: Store) -> None:
+    """The report builds its contacts from the stored columns (`iter_analysed_rows`) without the
+    models: every fact, view and span must be what `contact_of` makes from the models (both backends)."""
+    conversations, results, surveys = _corpus()
+    store.write_conversations(conversations)
+    store.write_results(results)
+    from_models = [contact_of(c, r) for c, r in store.iter_analysed()]
+    from_rows = [contact_of_rows(rows) for rows in store.iter_analysed_rows(batch_size=7)]
+    assert len(from_rows) == len(conversations) and any(c.result is None for c in from_rows)
+
+    def facts(contact: Contact) -> tuple:
+        view = contact.conversation
+        return (
+            contact.id, contact.reason, contact.start, contact.end, contact.agents, contact.labels, contact.result,
+            view.channel, view.company, view.team, view.customer_id, view.started_at, view.agent_ids,
+            [(t.index, t.role, t.author, t.text, t.ts) for t in view.turns],
+        )
+
+    assert [facts(c) for c in from_rows] == [facts(c) for c in from_models]
 
 
 def test_a_period_report_reads_only_that_period_from_the_store(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ EXPECTED_TABLES = {
     # sampling rules, review assignments and calibration sessions (migration 0006)
     "web_sampling_rules", "web_assignments", "web_calibration_sessions", "web_calibration_members",
     "web_calibration_scores", "web_coaching_sessions",
+    # the dashboard's last aggregates per scope (migration 0011)
+    "web_dashboard_snapshots",
 }
 EXPECTED_INDEXES = {
     "conversations": {

@@ -3,6 +3,7 @@
 `INLINE_LIMIT` is set to 0 so the 29-conversation test store counts as big: the first view of the
 aggregates answers 503 with Retry-After while a background thread computes them, later views get
 them, and after a write the last insights are served at once while the new ones are computed.
+A restarted server reads the last build's snapshot from the database instead of waiting again.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ def test_aggregates_are_computed_off_the_request_path(writable_db: WebDb, monkey
     gate = threading.Event()  # holds every background build until the test lets it go
     compute = insights_cache.InsightsCache._compute_apart  # the real child-process build, held at a gate
 
-    def gated(self: insights_cache.InsightsCache, scope: insights_cache.Scope) -> object:
+    def gated(self: insights_cache.InsightsCache, scope: insights_cache.Scope, fingerprint: tuple) -> object:
         assert gate.wait(60)
-        return compute(self, scope)
+        return compute(self, scope, fingerprint)
 
     monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", gated)
     admin = bearer(writable_db, "admin")
@@ -73,3 +74,50 @@ def test_aggregates_are_computed_off_the_request_path(writable_db: WebDb, monkey
         alex = next(a for a in after["items"] if a["name"] == "alex.rowe")
         alex_before = next(a for a in before["items"] if a["name"] == "alex.rowe")
         assert alex["contacts"] == alex_before["contacts"] + 1
+
+
+def test_a_restarted_server_shows_the_stored_aggregates_at_once(
+    writable_db: WebDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(insights_cache, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(insights_cache, "CHECK_EVERY_S", 0.0)
+    admin = bearer(writable_db, "admin")
+    with TestClient(create_app(writable_db.url)) as client:
+        before = _wait_for(client, "/api/agents", admin)  # the start-up build, kept as a snapshot
+
+    real_build = insights_cache.InsightsCache._compute_apart
+    builds: list[insights_cache.Scope] = []
+
+    def refused(self: insights_cache.InsightsCache, scope: insights_cache.Scope, fingerprint: tuple) -> object:
+        builds.append(scope)
+        raise RuntimeError("this build must not be needed")
+
+    monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", refused)
+    with TestClient(create_app(writable_db.url)) as client:  # restart, same data: exact, no build
+        assert client.get("/api/agents", headers=admin).json() == before
+        login(client, "admin")
+        assert "Figures as of" not in client.get("/").text
+        assert builds == []
+        assert client.post("/api/conversations", json=new_record("BIG-2"), headers=admin).status_code == 200
+        # The data changed and the rebuild fails here: the stored figures are still served, never a
+        # 503, and the pages say how old they are.
+        assert client.get("/api/agents", headers=admin).json() == before
+        page = client.get("/")
+        assert page.status_code == 200 and "Figures as of" in page.text
+        assert builds
+
+    monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", real_build)
+    with TestClient(create_app(writable_db.url)) as client:  # restart after the write: recomputed
+        assert client.get("/api/agents", headers=admin).status_code == 200  # the stored figures meanwhile
+        deadline = time.monotonic() + 60
+        while (after := client.get("/api/agents", headers=admin).json()) == before:
+            assert time.monotonic() < deadline, "the changed data was never recomputed"
+            time.sleep(0.1)
+    alex = next(a for a in after["items"] if a["name"] == "alex.rowe")
+    assert alex["contacts"] == next(a for a in before["items"] if a["name"] == "alex.rowe")["contacts"] + 1
+
+    # A snapshot written by other insight code is never read: the first view waits for a build.
+    monkeypatch.setattr(insights_cache, "code_digest", lambda: "other code")
+    monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", refused)
+    with TestClient(create_app(writable_db.url)) as client:
+        assert client.get("/api/agents", headers=admin).status_code == 503

@@ -21,3 +21,15 @@ def test_an_empty_list_and_bad_bounds() -> None:
     assert len(empty) == 0 and empty.page(0, 50) == []
     with pytest.raises(ValueError, match="negative"):
         PackedRecords.of([1, 2]).page(-1, 1)
+
+
+def test_bytes_read_back_equal_and_truncated_bytes_are_refused() -> None:
+    records = [{"n": i} for i in range(CHUNK + 3)]
+    packed = PackedRecords.of(records)
+    raw = packed.to_bytes()
+    again = PackedRecords.from_bytes(raw)
+    assert again == packed and again.page(CHUNK - 1, 3) == records[CHUNK - 1 : CHUNK + 2]
+    assert PackedRecords.from_bytes(PackedRecords.of([]).to_bytes()) == PackedRecords.of([])
+    for broken in (raw[:-1], raw + b"x", raw[:5]):
+        with pytest.raises(ValueError, match="not a packed record list"):
+            PackedRecords.from_bytes(broken)
