@@ -454,34 +454,6 @@ class Store:
             batch_size,
         )
 
-    def iter_analysed(
-        self,
-        *,
-        company: str | None = None,
-        started: tuple[datetime | None, datetime | None] = (None, None),
-        batch_size: int = DEFAULT_BATCH_SIZE,
-    ) -> Iterator[tuple[Conversation, AnalysisResult | None]]:
-        """Stream conversations in id order, each with its analysis result (None when not analysed).
-
-        One page of conversations, then the results of exactly those ids, so a caller that reduces
-        each pair as it comes (the report's insights) never holds more than one page of models.
-        `started` = [since, until) narrows to conversations stored with a start in that range, plus
-        those stored without one (their start may come from a turn's time: the caller decides).
-        """
-        _check_batch_size(batch_size)
-        conditions = _analysed_conditions(company, started)
-        after: str | None = None
-        while True:
-            page = self._conversations_page(*conditions, after=after, limit=batch_size)
-            if not page:
-                return
-            results = self.results_for([c.id for c in page])
-            for conversation in page:
-                yield conversation, results.get(conversation.id)
-            if len(page) < batch_size:
-                return
-            after = page[-1].id
-
     def iter_analysed_rows(
         self,
         *,
@@ -489,10 +461,16 @@ class Store:
         started: tuple[datetime | None, datetime | None] = (None, None),
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> Iterator[AnalysedRows]:
-        """What `iter_analysed` streams (same conversations, same order), as the stored columns the
-        insight stage reads: no metadata, explanations, copied span texts or score breakdowns, and no
-        models built. The report reads every contact of its period; building and validating two
-        models per contact was a fifth of its time."""
+        """Stream conversations in id order, each with its result (None when not analysed), as the
+        stored columns the insight stage reads: no metadata, explanations, copied span texts or score
+        breakdowns, and no models built (the report reads every contact of its period; building and
+        validating two models per contact was a fifth of its time).
+
+        One page of conversations, then the turns, results and findings of exactly those ids, so a
+        caller that reduces each as it comes (the report's insights) never holds more than one page.
+        `started` = [since, until) narrows to conversations stored with a start in that range, plus
+        those stored without one (their start may come from a turn's time: the caller decides).
+        """
         _check_batch_size(batch_size)
         conditions = _analysed_conditions(company, started)
         c, t, r, f = conversations_table.c, turns_table.c, results_table.c, findings_table.c

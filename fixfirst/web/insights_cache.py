@@ -211,7 +211,7 @@ class InsightsCache:
         self._checked_at = 0.0
         self._entries: OrderedDict[Scope, _Entry] = OrderedDict()
         self._building: dict[Scope, datetime] = {}
-        self._inline_locks: dict[Scope, threading.Lock] = {}
+        self._scope_locks: dict[Scope, threading.Lock] = {}  # one inline build or snapshot read at a time
         self._companies: tuple[tuple[Any, ...], list[str]] | None = None
 
     def _keep(self, scope: Scope, entry: _Entry) -> None:
@@ -342,7 +342,7 @@ class InsightsCache:
         if self._big(key[1:]):
             if entry is None:
                 with self._lock:
-                    load_lock = self._inline_locks.setdefault(scope, threading.Lock())
+                    load_lock = self._scope_locks.setdefault(scope, threading.Lock())
                 with load_lock:  # concurrent first views read the snapshot once
                     with self._lock:
                         entry = self._entries.get(scope)
@@ -355,7 +355,7 @@ class InsightsCache:
             with self._lock:
                 raise InsightsNotReady(self._building.get(scope, datetime.now(UTC)))
         with self._lock:
-            inline_lock = self._inline_locks.setdefault(scope, threading.Lock())
+            inline_lock = self._scope_locks.setdefault(scope, threading.Lock())
         with inline_lock:  # concurrent views wait for one build instead of doing N
             with self._lock:
                 entry = self._entries.get(scope)

@@ -133,19 +133,23 @@ def test_iter_surveys_by_conversation(store: Store) -> None:
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 500])
-def test_iter_analysed_pairs_each_conversation_with_its_result_page_by_page(filled: Store, batch_size: int) -> None:
-    pairs = [(c.id, r.id if r else None) for c, r in filled.iter_analysed(batch_size=batch_size)]
+def test_iter_analysed_rows_pairs_each_conversation_with_its_result_page_by_page(
+    filled: Store, batch_size: int
+) -> None:
+    rows = list(filled.iter_analysed_rows(batch_size=batch_size))
+    pairs = [(r.conversation["id"], r.result["conversation_id"] if r.result else None) for r in rows]
     assert pairs == [("a", "a"), ("b", None), ("c", "c"), ("d", None), ("e", None)]
-    labelled = {c.id: {f.label for f in r.findings} for c, r in filled.iter_analysed() if r is not None}
+    labelled = {r.conversation["id"]: {f["label"] for f in r.findings} for r in rows if r.result is not None}
     assert labelled["c"] == {"hollow_apology", "ownership"}
+    assert all(len(r.turns) == len(filled.get_conversation(r.conversation["id"]).turns) for r in rows)
 
 
-def test_iter_analysed_keeps_one_company(store: Store) -> None:
+def test_iter_analysed_rows_keeps_one_company(store: Store) -> None:
     store.write_conversations(
         [make_conversation("x1").model_copy(update={"company": "Acme"}), make_conversation("x2")]
     )
-    assert [c.id for c, _ in store.iter_analysed(company="Acme")] == ["x1"]
-    assert [c.id for c, _ in store.iter_analysed()] == ["x1", "x2"]
+    assert [r.conversation["id"] for r in store.iter_analysed_rows(company="Acme")] == ["x1"]
+    assert [r.conversation["id"] for r in store.iter_analysed_rows()] == ["x1", "x2"]
 
 
 def test_results_for_reads_only_the_ids_asked(filled: Store) -> None:
