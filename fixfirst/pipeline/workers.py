@@ -85,10 +85,12 @@ _STATE = _WorkerState()
 
 
 def init_worker(settings: WorkerSettings) -> None:
-    from fixfirst.analyze.engine import build_pipeline
-
     _STATE.redactor = Redactor(settings.keep_handles, settings.pseudonym_key) if settings.redact else None
     if settings.analyze:
+        # Imported only here: the analysis stack (scikit-learn) takes seconds to import, and an
+        # ingest worker only redacts.
+        from fixfirst.analyze.engine import build_pipeline
+
         options = dict(settings.analyze_options)
         scorecard = options.pop("scorecard", None)
         _STATE.pipeline = build_pipeline(
