@@ -82,10 +82,9 @@ class CaselessText:
         self.lower = lower if len(lower) == len(text) else None
 
     def _prepared(self, pattern: str) -> tuple[re.Pattern[str], str]:
-        compiled = None if self.lower is None else _on_lower_case(pattern)
-        if compiled is None or self.lower is None:
-            return ignore_case(pattern), self.text
-        return compiled, self.lower
+        if self.lower is not None and (compiled := _on_lower_case(pattern)) is not None:
+            return compiled, self.lower
+        return ignore_case(pattern), self.text
 
     def search(self, pattern: str) -> re.Match[str] | None:
         compiled, text = self._prepared(pattern)

@@ -1,6 +1,6 @@
 """The dashboard's last aggregates per scope, kept in the database across restarts.
 
-Why: on a big store the aggregates take long to compute (about 48 minutes at a million contacts),
+Why: on a big store the aggregates take long to compute (about 20 minutes at a million contacts),
 and a restarted server had nothing to show until they were computed again. A snapshot is written
 by each background build and read on the first view of its scope after a restart. It is only ever
 read by the code that wrote it (`code`), and its `data_key` says which data it describes, so the

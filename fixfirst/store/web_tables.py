@@ -246,7 +246,7 @@ class WebSettingRow(Base):
 
 class WebDashboardSnapshotRow(Base):
     """The last aggregates the dashboard computed for one scope, so a restarted server shows them at
-    once instead of recomputing a big store's (an hour at a million contacts). ``scope_key`` is a
+    once instead of recomputing a big store's (20 minutes at a million contacts). ``scope_key`` is a
     digest of the scope, ``code`` of the insight code that made it (another version's snapshot is
     never read), ``data_key`` the store's data fingerprint when the build began; ``insights`` is
     zlib-compressed JSON, ``cases`` / ``repeat_cases`` packed record lists (`PackedRecords`)."""

@@ -4,7 +4,7 @@ Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-03
 
-On a million contacts the dashboard's aggregates take the better part of an hour to compute, and
+On a million contacts the dashboard's aggregates take about 20 minutes to compute, and
 a restarted server had none until they were computed again. ``web_dashboard_snapshots`` holds the
 last ones of each scope (one row per scope, replaced by each build), tagged with the store's data
 fingerprint and the insight code that made them: a restart shows them at once, and recomputes in
