@@ -37,6 +37,10 @@ def ignore_case(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+#: A numbered or named back-reference or a group condition: joining patterns would change its group.
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
 @lru_cache(maxsize=1024)
 def any_of(patterns: tuple[str, ...]) -> str | None:
     """One pattern that matches wherever any of `patterns` does, to rule a text out with one search
@@ -45,8 +49,8 @@ def any_of(patterns: tuple[str, ...]) -> str | None:
 
     Exact as a filter: if some pattern matches at a position, the alternation matches there or earlier.
     """
-    if not patterns:
-        return None
+    if not patterns or any(_BACK_REFERENCE.search(p) for p in patterns):
+        return None  # joined, "\\1" would name another pattern's group
     joined = "|".join(f"(?:{p})" for p in patterns)
     try:
         re.compile(joined)

@@ -33,7 +33,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact
-from fixfirst.insight.lexicon_files import CaselessText, RootCauseTerms, default_root_cause_terms
+from fixfirst.insight.lexicon_files import CaselessText, RootCauseTerms, any_of, default_root_cause_terms
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.views import ConversationLike
 from fixfirst.model import Behaviour, Outcome, Role
@@ -117,11 +117,15 @@ def _named_terms(
 ) -> dict[str, Quote]:
     """First quote of each named term in the agent turns (first term listed wins per sentence)."""
     found: dict[str, Quote] = {}
+    # Most agent turns name no term: one search over every pattern rules such a turn out.
+    screen = any_of((*(p for _, patterns in terms for p in patterns), *([generic] if generic else [])))
     for turn in conversation.turns:
         if turn.role is not Role.AGENT:
             continue
-        claimed: list[tuple[int, int]] = []
         text = CaselessText(turn.text)
+        if screen is not None and text.search(screen) is None:
+            continue
+        claimed: list[tuple[int, int]] = []
         for name, patterns in terms:
             for pattern in patterns:
                 match = text.search(pattern)

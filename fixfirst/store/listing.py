@@ -11,7 +11,7 @@ Visibility is part of the query (`Visibility`), so a row a user may not see is n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, exists, false, func, li
 from sqlalchemy.engine import Connection
 
 from fixfirst.store.column_types import to_utc
-from fixfirst.store.search import matches, search_words
+from fixfirst.store.search import matches, matching_ids, search_words
 from fixfirst.store.store import Store
 from fixfirst.store.tables import (
     conversation_agents_table,
@@ -97,15 +97,18 @@ def _unindexed(column: ColumnElement[str | None]) -> ColumnElement[str]:
     return column.concat("")
 
 
-def _conditions(f: ListFilter, dialect: str, *, per_row: bool = False) -> list[ColumnElement[bool]]:
+def _conditions(
+    f: ListFilter, dialect: str, *, per_row: bool = False, among: Sequence[str] | None = None
+) -> list[ColumnElement[bool]]:
     """The filter as SQL; `per_row` checks each candidate row instead of reading the team, outcome
-    and label indexes (for a query already limited to a thousand given ids)."""
+    and label indexes (for a query already limited to the given ids `among`, whose turns alone the
+    text search then reads)."""
     same = _unindexed if per_row else (lambda column: column)
     conditions: list[ColumnElement[bool]] = []
     if f.channel is not None:
         conditions.append(_c.channel == f.channel)
     if f.text and search_words(f.text):  # only punctuation or spaces: no search
-        conditions.append(matches(f.text, dialect))
+        conditions.append(matches(f.text, dialect, among=among))
     if f.team is not None:
         conditions.append(same(_c.team) == f.team)
     if f.agent is not None:
@@ -157,12 +160,12 @@ _WINDOW_STEP = 1000
 
 
 def _page_among_newest(
-    conn: Connection, query: Select[Any], limit: int, offset: int
+    conn: Connection, query: Callable[[list[str]], Select[Any]], limit: int, offset: int
 ) -> list[Row[Any]] | None:
-    """The page of `query` (a filtered list SELECT) found among the RECENT_WINDOW newest
-    conversations, walked in list order a step of ids at a time; None when they hold too few matches
-    and older ones exist. Why: the database answers a broad filter ("resolved") by reading every
-    match through that filter's index and sorting them all; the newest conversations hold its page."""
+    """The page of `query(ids)` (a filtered list SELECT for those ids) found among the RECENT_WINDOW
+    newest conversations, walked in list order a step of ids at a time; None when they hold too few
+    matches and older ones exist. Why: the database answers a broad filter ("resolved") by reading
+    every match through that filter's index and sorting them all; the newest conversations hold its page."""
     if offset + limit > RECENT_WINDOW:
         return None
     ids = conn.execute(select(_c.id).order_by(*_NEWEST_FIRST).limit(RECENT_WINDOW))
@@ -170,7 +173,7 @@ def _page_among_newest(
     seen = 0
     for step in ids.scalars().partitions(_WINDOW_STEP):
         seen += len(step)
-        found += conn.execute(query.where(_c.id.in_(step)).order_by(*_NEWEST_FIRST)).all()
+        found += conn.execute(query(list(step)).where(_c.id.in_(step)).order_by(*_NEWEST_FIRST)).all()
         if len(found) >= offset + limit:
             ids.close()
             return found[offset : offset + limit]
@@ -183,12 +186,17 @@ def list_conversation_page(
     """(total matching, capped at COUNT_CAP + 1, and one page of summaries), newest first (no start time
     last, then id descending)."""
     dialect = store.engine.dialect.name
+    searched = bool(f.text and search_words(f.text))
     where = [visible.condition(), *_conditions(f, dialect)]
     joined = conversations_table.outerjoin(results_table, _r.conversation_id == _c.id)
     columns = (_c.id, _c.channel, _c.team, _c.started_at, _r.outcome, _r.outcome_confidence, _r.points)
     # The count joins the results only when a filter needs them.
     counted = joined if f.outcome is not None else conversations_table
-    if f.label is not None:
+    if f.label is None and searched:
+        # Walk the matches from the search index up to the cap (every match first: 16 s for "the").
+        others = [visible.condition(), *_conditions(replace(f, text=None), dialect)]
+        count_query = matching_ids(f.text or "", dialect, counted, others)
+    elif f.label is not None:
         # Walk the label's findings up to the cap, instead of first collecting every conversation
         # that has the label (0.6 s for a common one on a million).
         others = [visible.condition(), *_conditions(replace(f, label=None), dialect)]
@@ -201,8 +209,11 @@ def list_conversation_page(
         count_query = select(literal(1)).select_from(counted).where(*where)
     with store.engine.connect() as conn:
         total = _capped_count(conn, count_query)
-        per_row = [visible.condition(team=_unindexed(_c.team)), *_conditions(f, dialect, per_row=True)]
-        rows = _page_among_newest(conn, select(*columns).select_from(joined).where(*per_row), limit, offset)
+        def step_query(ids: list[str]) -> Select[Any]:
+            per_row = [visible.condition(team=_unindexed(_c.team)), *_conditions(f, dialect, per_row=True, among=ids)]
+            return select(*columns).select_from(joined).where(*per_row)
+
+        rows = _page_among_newest(conn, step_query, limit, offset)
         if rows is None:  # the page reaches past the newest conversations: the whole table, one query
             rows = conn.execute(
                 select(*columns).select_from(joined).where(*where).order_by(*_NEWEST_FIRST).limit(limit).offset(offset)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from fixfirst.insight import Insights
 from fixfirst.model import Behaviour, Outcome
 from fixfirst.report.highlight import label_tone
 from fixfirst.report.report_model import FindingRow
@@ -94,7 +95,10 @@ def render(
     unread = count_unread_notifications(ctx.store, who.username) if who is not None else 0
     if "where" in values:  # the aggregate pages' slice: its company feeds the company filter
         values.setdefault("company", values["where"].company)
-        values.setdefault("figures_as_of", ctx.cache.stale_since(None, values["where"]))
+        # The age of the scope shown: a lead limited to one team sees that team's aggregates.
+        shown = values.get("insights")
+        team = shown.team if isinstance(shown, Insights) else None
+        values.setdefault("figures_as_of", ctx.cache.stale_since(team, values["where"]))
     response = ctx.templates.TemplateResponse(
         request, name, {"who": who, "csrf": session.csrf, "unread": unread, **values}, status_code=status
     )

@@ -80,3 +80,14 @@ def test_any_of_joins_patterns_and_refuses_what_cannot_be_joined() -> None:
     assert joined is not None and CaselessText("RETURN WINDOW").search(joined) is not None
     assert any_of(()) is None
     assert any_of((r"(a)\1", r"(?i)b")) is None  # a global flag in the middle is an error once joined
+
+
+
+def test_any_of_refuses_back_references_which_joining_would_point_at_another_pattern() -> None:
+    # Joined, "\1" of the second pattern names the first pattern's group, and "bb" no longer
+    # matches: as a screen it would rule out a text the pattern itself matches.
+    assert re.search(r"(b)\1", "bb") is not None
+    assert re.search(r"(?:(x)y)|(?:(b)\1)", "bb") is None
+    assert any_of((r"(x)y", r"(b)\1")) is None
+    assert any_of((r"(x)y", r"(b)?(?(1)c|d)")) is None  # a group condition too
+    assert any_of((r"(x)y", r"(b)c")) is not None  # plain groups join safely

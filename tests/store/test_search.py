@@ -3,6 +3,7 @@ step with every write, safe against query syntax, and filled for turns stored be
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from alembic import command
 from sqlalchemy import create_engine
 from store_strategies import make_conversation
 
-from fixfirst.store import Store
+from fixfirst.store import Store, listing
 from fixfirst.store.listing import ListFilter, Visibility, list_conversation_page
 from fixfirst.store.migrate import alembic_config
 
@@ -80,3 +81,28 @@ def test_turns_stored_before_the_index_are_searchable(tmp_path: Path) -> None:
         old.write_conversations([make_conversation("legacy", ("Please cancel my subscription", "Cancelled today"))])
     with Store.open(url) as store:  # migrates to head: 0007 indexes the existing turns
         assert _found(store, "subscription") == ["legacy"]
+
+
+def test_pages_and_totals_stay_exact_when_turns_were_stored_out_of_time_order(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page is looked for among the newest conversations a few at a time, and the search reads
+    only turns stored from the first of theirs on: a backfilled old conversation and a re-stored
+    one (new row ids for its turns) must still be found, in list order, and counted."""
+    monkeypatch.setattr(listing, "_WINDOW_STEP", 2)
+    monkeypatch.setattr(listing, "RECENT_WINDOW", 100)  # every page comes from the walk, none from the fallback
+    day = datetime(2024, 3, 1, tzinfo=UTC)
+    stored = [("c3", 3), ("c5", 5), ("c1", 1), ("c4", 4), ("c2", 2), ("c6", 6)]  # id, start day: not in order
+    for cid, start in stored:
+        conversation = make_conversation(cid, ("the router is down", "ok"), started_at=day + timedelta(start))
+        store.write_conversations([conversation])
+    # Re-stored with new words: its turns get new row ids, after every other conversation's.
+    store.write_conversations([make_conversation("c5", ("the router is down again",), started_at=day + timedelta(5))])
+    store.write_conversations([make_conversation("c0", ("no match here", "ok"), started_at=day + timedelta(7))])
+    newest_first = ["c6", "c5", "c4", "c3", "c2", "c1"]
+    search = ListFilter(text="router")
+    pages = [list_conversation_page(store, Visibility(), search, limit=2, offset=k) for k in (0, 2, 4)]
+    assert [total for total, _ in pages] == [6, 6, 6]
+    assert [row["id"] for _, rows in pages for row in rows] == newest_first
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    assert list_conversation_page(store, Visibility(), search, limit=2, offset=0)[0] == 4  # "3+"

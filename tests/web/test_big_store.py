@@ -121,3 +121,48 @@ def test_a_restarted_server_shows_the_stored_aggregates_at_once(
     monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", refused)
     with TestClient(create_app(writable_db.url)) as client:
         assert client.get("/api/agents", headers=admin).status_code == 503
+
+
+
+def _ready(client: TestClient, path: str) -> str:
+    deadline = time.monotonic() + 60
+    while (page := client.get(path)).status_code == 503:
+        assert time.monotonic() < deadline, f"{path} never became ready"
+        time.sleep(0.1)
+    assert page.status_code == 200
+    return page.text
+
+
+def test_a_team_leads_stale_figures_are_marked_as_such(writable_db: WebDb, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The banner tells the age of the scope the page shows: a lead limited to one team sees that
+    team's aggregates, which can be older than the all-teams ones."""
+    monkeypatch.setattr(insights_cache, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(insights_cache, "CHECK_EVERY_S", 0.0)
+    team_gate = threading.Event()  # holds the builds of the team's scope only
+    team_gate.set()
+    compute = insights_cache.InsightsCache._compute_apart
+
+    def gated(self: insights_cache.InsightsCache, scope: insights_cache.Scope, fingerprint: tuple) -> object:
+        if scope.team is not None:
+            assert team_gate.wait(60)
+        return compute(self, scope, fingerprint)
+
+    monkeypatch.setattr(insights_cache.InsightsCache, "_compute_apart", gated)
+    admin = bearer(writable_db, "admin")
+    with TestClient(create_app(writable_db.url)) as client:
+        login(client, "orders_lead")
+        page = _ready(client, "/")
+        assert "Orders &amp; Delivery" in page and "Figures as of" not in page
+        team_gate.clear()
+        try:
+            assert client.post("/api/conversations", json=new_record("BIG-3"), headers=admin).status_code == 200
+            login(client, "admin")  # the all-teams scope is rebuilt and current again
+            deadline = time.monotonic() + 60
+            while "Figures as of" in _ready(client, "/"):
+                assert time.monotonic() < deadline, "the all-teams scope was never rebuilt"
+                time.sleep(0.1)
+            login(client, "orders_lead")  # the team's rebuild is still held: its figures are older
+            page = _ready(client, "/")
+        finally:
+            team_gate.set()
+        assert "Figures as of" in page
