@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import Contact, as_naive_utc
-from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey
+from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey, SurveyAnswers
 from fixfirst.model.frozen import frozen_record
 
 
@@ -70,12 +70,12 @@ class CustomerVoice(BaseModel):
     by_case_path: tuple[VoiceGroup, ...] = Field(
         description="'closed first contact' vs 'repeat-contact case' vs 'single contact, not closed'."
     )
-    responses: dict[str, Survey] = Field(description="conversation id -> the survey used for it.")
+    responses: dict[str, SurveyAnswers] = Field(description="conversation id -> the survey used for it.")
 
 
 def join_surveys(
-    surveys: Iterable[Survey], contacts: Sequence[Contact], case_of: dict[str, str]
-) -> tuple[dict[str, Survey], list[SurveyLink], int, int]:
+    surveys: Iterable[Survey | SurveyAnswers], contacts: Sequence[Contact], case_of: dict[str, str]
+) -> tuple[dict[str, SurveyAnswers], list[SurveyLink], int, int]:
     """(conversation id -> survey, links, unmatched count, duplicate count)."""
     by_id = {c.id: c for c in contacts}
     by_customer: dict[str, list[Contact]] = {}
@@ -85,10 +85,10 @@ def join_surveys(
     for group in by_customer.values():
         group.sort(key=lambda c: (c.start, c.id))
 
-    def order(s: Survey) -> tuple[bool, datetime, str]:
+    def order(s: Survey | SurveyAnswers) -> tuple[bool, datetime, str]:
         return (s.submitted_at is None, as_naive_utc(s.submitted_at) or datetime.min, s.id)
 
-    chosen: dict[str, Survey] = {}
+    chosen: dict[str, SurveyAnswers] = {}
     links: list[SurveyLink] = []
     unmatched = duplicates = 0
     for survey in sorted(surveys, key=order):
@@ -109,7 +109,7 @@ def join_surveys(
         if target in chosen:
             duplicates += 1
             continue
-        chosen[target] = survey
+        chosen[target] = SurveyAnswers.of(survey)
         links.append(
             SurveyLink(
                 survey_id=survey.id, conversation_id=target, case_id=case_of.get(target), joined_by=how
@@ -122,7 +122,7 @@ def _mean(values: list[float]) -> float | None:
     return fmean(values) if values else None
 
 
-def voice_group(name: str, contacts: Sequence[Contact], responses: dict[str, Survey]) -> VoiceGroup:
+def voice_group(name: str, contacts: Sequence[Contact], responses: dict[str, SurveyAnswers]) -> VoiceGroup:
     answered = [responses[c.id] for c in contacts if c.id in responses]
     csat = [float(s.csat) for s in answered if s.csat is not None]
     ces = [float(s.ces) for s in answered if s.ces is not None]
@@ -145,7 +145,7 @@ def voice_group(name: str, contacts: Sequence[Contact], responses: dict[str, Sur
 
 
 def customer_voice(
-    surveys: Iterable[Survey],
+    surveys: Iterable[Survey | SurveyAnswers],
     contacts: Sequence[Contact],
     case_of: dict[str, str],
     case_path: Callable[[str], str] | None = None,

@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import Contact
-from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey
+from fixfirst.model import Behaviour, FixedAnswer, Outcome, SurveyAnswers
 
 Target = Literal["csat", "fixed"]
 #: A behaviour that matches one outcome on at least this share of surveyed contacts is not fitted apart.
@@ -82,7 +82,7 @@ class DriverAnalysis(BaseModel):
         return next((e for e in self.effects if e.factor == factor), None)
 
 
-def _target_value(survey: Survey, target: Target) -> float | None:
+def _target_value(survey: SurveyAnswers, target: Target) -> float | None:
     if target == "csat":
         return None if survey.csat is None else float(survey.csat)
     if survey.fixed is None:
@@ -145,7 +145,7 @@ def _effect(
 
 def analyse_drivers(
     contacts: Sequence[Contact],
-    responses: dict[str, Survey],
+    responses: dict[str, SurveyAnswers],
     *,
     target: Target = "csat",
     reference_outcome: Outcome = Outcome.UNRESOLVED,

@@ -22,7 +22,7 @@ from fixfirst.insight.customer_voice import CustomerVoice, customer_voice
 from fixfirst.insight.drivers import DriverAnalysis, analyse_drivers
 from fixfirst.insight.root_causes import RootCauseSummary, find_root_causes
 from fixfirst.insight.scorecards import DEFAULT_MIN_VOLUME, Scorecard, build_scorecards
-from fixfirst.model import AnalysisResult, Conversation, Survey
+from fixfirst.model import AnalysisResult, Conversation, Survey, SurveyAnswers
 
 
 class Insights(BaseModel):
@@ -60,7 +60,7 @@ def _in_period(contact: Contact, start: datetime | None, end: datetime | None) -
 def build_insights(
     conversations: Iterable[Conversation],
     results: Iterable[AnalysisResult] | Mapping[str, AnalysisResult],
-    surveys: Iterable[Survey] = (),
+    surveys: Iterable[Survey | SurveyAnswers] = (),
     **options: Any,
 ) -> Insights:
     """Cases, commitments, customer voice, drivers, scorecards, coaching and root causes in one object.
@@ -73,7 +73,7 @@ def build_insights(
 
 def insights_from_contacts(
     contacts: Sequence[Contact],
-    surveys: Iterable[Survey] = (),
+    surveys: Iterable[Survey | SurveyAnswers] = (),
     *,
     window_days: float = 7,
     period: tuple[datetime | None, datetime | None] | None = None,

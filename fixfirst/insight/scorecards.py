@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import CLOSING_OUTCOMES, HELPFUL_OUTCOMES, Contact
 from fixfirst.insight.customer_voice import VoiceGroup, voice_group
-from fixfirst.model import Behaviour, Outcome, Survey
+from fixfirst.model import Behaviour, Outcome, SurveyAnswers
 
 DEFAULT_MIN_VOLUME = 20
 _SYMPATHY = (Behaviour.SCRIPTED_EMPATHY, Behaviour.HOLLOW_APOLOGY)
@@ -209,7 +209,7 @@ def _scorecard(
     team: str | None,
     agents: tuple[str, ...],
     members: Sequence[Contact],
-    responses: dict[str, Survey],
+    responses: dict[str, SurveyAnswers],
     blocked: dict[str, str],
     agent: str | None,
     min_volume: int,
@@ -354,7 +354,7 @@ def rank_with_uncertainty(
 
 def build_scorecards(
     contacts: Sequence[Contact],
-    responses: dict[str, Survey],
+    responses: dict[str, SurveyAnswers],
     blocked: dict[str, str],
     agent_teams: dict[str, str | None],
     *,

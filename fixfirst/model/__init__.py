@@ -19,7 +19,7 @@ from fixfirst.model.finding import (
     ScoreResult,
 )
 from fixfirst.model.labels import Behaviour, Outcome, Sentiment
-from fixfirst.model.survey import FixedAnswer, Survey
+from fixfirst.model.survey import FixedAnswer, Survey, SurveyAnswers
 
 __all__ = [
     "MAX_CONVERSATION_CHARS",
@@ -39,6 +39,7 @@ __all__ = [
     "ScoreResult",
     "Sentiment",
     "Survey",
+    "SurveyAnswers",
     "Turn",
     "stable_id",
 ]

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fixfirst.model.frozen import frozen_record
 from fixfirst.model.text import NAME_CHARS, checked_id
 
 
@@ -42,3 +43,36 @@ class Survey(BaseModel):
         if self.csat is None and self.ces is None and self.fixed is None and self.empathy is None:
             raise ValueError("a survey needs at least one of csat, ces, fixed, empathy")
         return self
+
+
+@frozen_record
+class SurveyAnswers:
+    """A stored survey as the insight stage reads it: its join keys and answers, no comment.
+
+    Why: a report holds every survey of its scope, and a `Survey` model costs about 1.4 KB in
+    memory against about 380 bytes for this slotted record (at 1M conversations, 350,000 surveys).
+    """
+
+    id: str
+    conversation_id: str | None
+    customer_id: str | None
+    csat: int | None
+    ces: int | None
+    fixed: FixedAnswer | None
+    empathy: int | None
+    submitted_at: datetime | None
+
+    @classmethod
+    def of(cls, survey: Survey | SurveyAnswers) -> SurveyAnswers:
+        if isinstance(survey, SurveyAnswers):
+            return survey
+        return cls(
+            id=survey.id,
+            conversation_id=survey.conversation_id,
+            customer_id=survey.customer_id,
+            csat=survey.csat,
+            ces=survey.ces,
+            fixed=survey.fixed,
+            empathy=survey.empathy,
+            submitted_at=survey.submitted_at,
+        )

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fixfirst.insight.contacts import build_contacts
 from fixfirst.insight.customer_voice import customer_voice
-from fixfirst.model import FixedAnswer, Survey
+from fixfirst.model import FixedAnswer, Survey, SurveyAnswers
 
 from .handmade import T0, conversation, finding, result
 
@@ -64,3 +64,18 @@ def test_join_rules_and_group_means():
     assert by_outcome["deflected"].responses == 0 and by_outcome["deflected"].csat_mean is None
     hollow = next(b for b in voice.by_behaviour if b.behaviour == "hollow_apology")
     assert hollow.present.csat_mean == 1.0 and hollow.absent.csat_mean == 4.0
+
+
+def test_models_and_stored_answers_join_alike_and_the_answers_are_kept_without_the_comment():
+    contacts = _contacts()
+    surveys = [
+        Survey(id="s1", conversation_id="a", csat=5, ces=6, fixed=FixedAnswer.YES, empathy=4, comment="Quick, thanks"),
+        Survey(id="s3", customer_id="cust-1", csat=1, fixed=FixedAnswer.NO, submitted_at=T0 + timedelta(days=3)),
+    ]
+    from_models = customer_voice(surveys, contacts, {})
+    from_answers = customer_voice([SurveyAnswers.of(s) for s in surveys], contacts, {})
+    assert from_models == from_answers
+    kept = from_models.responses["a"]
+    assert isinstance(kept, SurveyAnswers) and not hasattr(kept, "comment")
+    assert (kept.id, kept.csat, kept.ces, kept.fixed, kept.empathy) == ("s1", 5, 6, FixedAnswer.YES, 4)
+    assert from_models.responses["b"].customer_id == "cust-1"
