@@ -505,8 +505,9 @@ LINEAR_STAGES = (*RATED_STAGES, "ingest surveys", "report")
 #: Why a target is not met, printed beside it (benchmarks/README.md, "Scale", has the measurements).
 REASONS = {
     "memory": "the insight stage (report, dashboard build) holds every contact of its scope in memory, about "
-              "3 KB each as compact views, cases and quotes; bounded memory needs the columnar insight stage "
-              "(per-contact facts stored at analysis time, aggregates in SQL, text read only for quotes)",
+              "2.8 KB each as compact views, cases, quotes and survey answers; bounded memory needs the columnar "
+              "insight stage (per-contact facts stored at analysis time, aggregates in SQL, text read only for "
+              "quotes)",
     "end to end": "ingest (redaction) and analyze (the engine) keep both cores busy: a faster route needs "
                   "cheaper redaction or engine, or more cores (--engine ray)",
     "linear": "a stage grew faster than the data: see its row",
