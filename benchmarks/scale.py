@@ -538,7 +538,7 @@ def print_targets(results: list[SizeResult]) -> None:
                      peak[0] < 500, "memory"))
     big = max(results, key=lambda r: r.conversations) if results else None
     totals = _end_to_end(big, results[-2] if len(results) > 1 else None) if big else {}
-    if big and totals:
+    if big and totals and big.conversations >= MILLION // 10:  # smaller runs are mostly start-up time
         route, minutes = min(totals.items(), key=lambda item: item[1])
         factor = MILLION / big.conversations
         scaled_note = f", the {big.conversations:,} run x {factor:g}" if factor != 1 else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -66,13 +67,4 @@ class SurveyAnswers:
     def of(cls, survey: Survey | SurveyAnswers) -> SurveyAnswers:
         if isinstance(survey, SurveyAnswers):
             return survey
-        return cls(
-            id=survey.id,
-            conversation_id=survey.conversation_id,
-            customer_id=survey.customer_id,
-            csat=survey.csat,
-            ces=survey.ces,
-            fixed=survey.fixed,
-            empathy=survey.empathy,
-            submitted_at=survey.submitted_at,
-        )
+        return cls(**{field.name: getattr(survey, field.name) for field in fields(cls)})
