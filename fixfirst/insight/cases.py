@@ -110,8 +110,8 @@ def group_contacts(
     by_customer: dict[str, list[Contact]] = defaultdict(list)
     groups: list[list[Contact]] = []
     for contact in contacts:
-        if contact.conversation.customer_id and contact.start is not None:
-            by_customer[contact.conversation.customer_id].append(contact)
+        if contact.customer_id and contact.start is not None:
+            by_customer[contact.customer_id].append(contact)
         else:
             groups.append([contact])
     for customer_contacts in by_customer.values():
@@ -182,14 +182,16 @@ def link_cases(
         contacts, window_days=window_days, similarity_threshold=similarity_threshold
     ):
         first = members[0]
-        customer = first.conversation.customer_id or f"unknown:{first.id}"
+        customer = first.customer_id or f"unknown:{first.id}"
+        opened = first.start  # one time object for both ends of a one-contact case (most cases)
+        last = opened if len(members) == 1 else members[-1].start
         case = Case(
             id=stable_id("case", customer, first.id),
             customer_id=customer,
             conversation_ids=tuple(m.id for m in members),
-            channels=tuple(dict.fromkeys(m.conversation.channel for m in members)),
-            opened_at=first.start,
-            last_contact_at=members[-1].start,
+            channels=tuple(dict.fromkeys(m.channel for m in members)),
+            opened_at=opened,
+            last_contact_at=last,
             topic=first.reason,
         )
         fcr = None if first.outcome is None else (first.outcome in CLOSING_OUTCOMES and len(members) == 1)

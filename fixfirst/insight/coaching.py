@@ -174,7 +174,7 @@ def build_coaching(
     for contact in contacts:
         for agent in contact.agents:
             by_agent.setdefault(agent, []).append(contact)
-        by_team.setdefault(contact.conversation.team or "(no team)", []).append(contact)
+        by_team.setdefault(contact.team or "(no team)", []).append(contact)
     analysed_all = [c for c in contacts if c.outcome is not None]
     company_rate = {
         b: (sum(1 for c in analysed_all if c.has(b)) / len(analysed_all) if analysed_all else 0.0)

@@ -224,7 +224,7 @@ def check_commitments(
                     conversation_id=contact.id,
                     case_id=case_id,
                     owner=owner,
-                    team=agent_teams.get(owner) if owner else contact.conversation.team,
+                    team=agent_teams.get(owner) if owner else contact.team,
                     made_at=made_at,
                     deadline=deadline,
                     deadline_phrase=phrase,

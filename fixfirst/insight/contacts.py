@@ -51,22 +51,43 @@ def agents_of(conversation: ConversationLike) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@dataclass(frozen=True, slots=True)
 class Contact:
-    """One conversation with its analysis result (None when the engine has not seen it), as compact
-    views (`fixfirst.insight.views`): a company's contacts are held together, so each must be small."""
+    """What every insight module reads of a contact: one conversation with its analysis result (None
+    when the engine has not seen it) and the facts insights need.
+
+    Two kinds exist. `HeldContact` holds its compact views (`fixfirst.insight.views`); a report
+    over a store reads `StoredContact`s instead, rows of a `ContactTable`
+    (`fixfirst.insight.contact_table`) that keep a scope's contacts column by column, because a
+    company's contacts are all held at once and a held one costs 1.6 KB. Subclasses give
+    `conversation`, `result`, `reason`, `start`, `end`, `agents` and `labels`; the reads below are
+    shared.
+    """
+
+    __slots__ = ()
 
     conversation: ConversationView
     result: ResultView | None
     reason: str
     start: datetime | None
+    end: datetime | None  # the last time seen in it (naive UTC), `start` when it has no later one
     agents: tuple[str, ...]
-    labels: frozenset[str] = field(default_factory=frozenset)
-    end: datetime | None = None  # the last time seen in it (naive UTC), `start` when it has no later one
+    labels: frozenset[str]
 
     @property
     def id(self) -> str:
         return self.conversation.id
+
+    @property
+    def team(self) -> str | None:
+        return self.conversation.team
+
+    @property
+    def channel(self) -> str:
+        return self.conversation.channel
+
+    @property
+    def customer_id(self) -> str | None:
+        return self.conversation.customer_id
 
     @property
     def outcome(self) -> Outcome | None:
@@ -90,12 +111,25 @@ class Contact:
         return None if speaker is None else speaker[1]
 
 
-def contact_of(conversation: ConversationLike, result: AnalysisResult | ResultView | None) -> Contact:
+@dataclass(frozen=True, slots=True)
+class HeldContact(Contact):
+    """A contact holding its compact views (`contact_of`)."""
+
+    conversation: ConversationView
+    result: ResultView | None
+    reason: str
+    start: datetime | None
+    agents: tuple[str, ...]
+    labels: frozenset[str] = field(default_factory=frozenset)
+    end: datetime | None = None
+
+
+def contact_of(conversation: ConversationLike, result: AnalysisResult | ResultView | None) -> HeldContact:
     """One contact: the conversation and its result reduced to views, with the facts insights need."""
     view = ConversationView.of(conversation)
     summary = None if result is None else ResultView.of(result, id=view.id)
     start, end = started_at(conversation), ended_at(conversation)
-    return Contact(
+    return HeldContact(
         conversation=view,
         result=summary,
         reason=contact_reason(conversation),  # read from the turns before they are packed
@@ -135,6 +169,6 @@ def team_of_agents(contacts: Iterable[Contact]) -> dict[str, str | None]:
     for contact in contacts:
         for agent in contact.agents:
             counter = votes.setdefault(agent, Counter())
-            if contact.conversation.team:
-                counter[contact.conversation.team] += 1
+            if contact.team:
+                counter[contact.team] += 1
     return {agent: (min(c, key=lambda team: (-c[team], team)) if c else None) for agent, c in votes.items()}

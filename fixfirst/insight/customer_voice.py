@@ -80,8 +80,8 @@ def join_surveys(
     by_id = {c.id: c for c in contacts}
     by_customer: dict[str, list[Contact]] = {}
     for contact in contacts:
-        if contact.conversation.customer_id and contact.start is not None:
-            by_customer.setdefault(contact.conversation.customer_id, []).append(contact)
+        if contact.customer_id and contact.start is not None:
+            by_customer.setdefault(contact.customer_id, []).append(contact)
     for group in by_customer.values():
         group.sort(key=lambda c: (c.start, c.id))
 

@@ -96,8 +96,8 @@ def insights_from_contacts(
     if team is not None or channel is not None:
 
         def kept(contact: Contact) -> bool:
-            return (team is None or contact.conversation.team == team) and (
-                channel is None or contact.conversation.channel == channel
+            return (team is None or contact.team == team) and (
+                channel is None or contact.channel == channel
             )
 
         # Keep whole cases that touch the slice, so a repeat to another team or channel still counts.

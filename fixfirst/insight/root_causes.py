@@ -176,12 +176,13 @@ def _charged(contacts: Sequence[Contact], terms: RootCauseTerms) -> tuple[_Charg
     policies: _Charged = {}
     systems: _Charged = {}
     for contact in contacts:
-        names = named_policies(contact.conversation, terms)
+        conversation = contact.conversation  # read once: a stored contact's turns come from a file
+        names = named_policies(conversation, terms)
         if not names and contact.has(Behaviour.POLICY_STONEWALL):
             names = {UNNAMED_POLICY: _finding_quote(contact, Behaviour.POLICY_STONEWALL)}
         for name, q in names.items():
             policies.setdefault(name, {})[contact.id] = q
-        sys_names = named_systems(contact.conversation, terms)
+        sys_names = named_systems(conversation, terms)
         if not sys_names and contact.has(Behaviour.SYSTEM_GAP):
             sys_names = {UNNAMED_SYSTEM: _finding_quote(contact, Behaviour.SYSTEM_GAP)}
         for name, q in sys_names.items():

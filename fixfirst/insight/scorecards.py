@@ -369,7 +369,7 @@ def build_scorecards(
     for contact in contacts:
         for agent in contact.agents:
             by_agent.setdefault(agent, []).append(contact)
-        by_team.setdefault(contact.conversation.team or "(no team)", []).append(contact)
+        by_team.setdefault(contact.team or "(no team)", []).append(contact)
     agent_cards = {
         name: _scorecard(
             "agent",

@@ -6,7 +6,11 @@ contacts needed 2.2 GiB. The insight stage only reads who, when, which channel, 
 (to quote them) and the findings' spans, so it holds these slotted views instead - the same
 attribute names as the models, so `quote()` and every insight module read either - and the few
 conversations a report shows in full are read back from the store (`report_from_insights`).
-Repeated strings (authors, teams, channels, labels) are interned once.
+Repeated strings (agents' names, teams, channels, labels) are interned once.
+
+A report or dashboard scope read from a store goes one step further and holds its contacts column
+by column, their packed turns in a temporary file (`fixfirst.insight.contact_table`); these views
+are what a row is read back as.
 
 A conversation's turns are packed (`PackedTurns`: one compressed UTF-8 blob, one byte a role, times
 as integers) and unpacked into `TurnView`s on each read: the per-turn objects (a view, a string and
@@ -118,7 +122,10 @@ class PackedTurns:
     @classmethod
     def of(cls, turns: Sequence) -> PackedTurns:
         encoded = [t.text.encode("utf-8") for t in turns]
-        authors = tuple(dict.fromkeys(_intern(t.author) for t in turns))
+        # Agents' names are shared by many conversations, so they are interned; a customer's name
+        # (often a pseudonym of one customer) is not: the interned table never shrinks back, and at
+        # a million contacts it grew by 190 MB.
+        authors = tuple(dict.fromkeys(_intern(t.author) if t.role is Role.AGENT else t.author for t in turns))
         author_code = {author: code for code, author in enumerate(authors)}
         ends, offset = array("I"), 0
         for chunk in encoded:
@@ -133,7 +140,7 @@ class PackedTurns:
         elif zones:
             stamps_kept = tuple(stamps)
         width = _author_width(len(authors))
-        codes = b"".join(author_code[_intern(t.author)].to_bytes(width, "little") for t in turns)
+        codes = b"".join(author_code[t.author].to_bytes(width, "little") for t in turns)
         parts = [
             _HEAD.pack(len(turns), micros is not None),
             ends.tobytes(),
@@ -269,6 +276,7 @@ class SpanView:
 
 #: One span in a packed result: label code, turn, start, end, confidence (exact: a float64).
 _SPAN = struct.Struct("<IIIId")
+SPAN_SIZE = _SPAN.size
 _SPAN_LABELS: list[str] = []
 _SPAN_CODE: dict[str, int] = {}
 _SPAN_LOCK = threading.Lock()
@@ -289,7 +297,7 @@ def _pack_spans(spans: Iterable[tuple[str, int, int, int, float]]) -> bytes:
 
 
 @lru_cache(maxsize=1024)
-def _unpack_spans(packed: bytes, start: int, stop: int) -> tuple[SpanView, ...]:
+def unpack_spans(packed: bytes, start: int, stop: int) -> tuple[SpanView, ...]:
     """The spans `start:stop` of `packed`; recent ones stay built (a contact's findings are read
     by several insight functions in a row, and equal bytes are equal spans)."""
     return tuple(
@@ -328,11 +336,11 @@ class ResultView:
 
     @property
     def outcome(self) -> OutcomeView:
-        return OutcomeView(self.label, self.confidence, _unpack_spans(self.spans, 0, self.evidence_count))
+        return OutcomeView(self.label, self.confidence, unpack_spans(self.spans, 0, self.evidence_count))
 
     @property
     def findings(self) -> tuple[SpanView, ...]:
-        return _unpack_spans(self.spans, self.evidence_count, len(self.spans) // _SPAN.size)
+        return unpack_spans(self.spans, self.evidence_count, len(self.spans) // _SPAN.size)
 
     @property
     def score(self) -> ScoreView | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fixfirst.insight import Insights
-from fixfirst.insight.contacts import Contact, contact_of
+from fixfirst.insight.contact_table import ContactTable
+from fixfirst.insight.contacts import HeldContact, contact_of
 from fixfirst.insight.insights import insights_from_contacts
 from fixfirst.insight.views import PlainConversation, ResultView, TurnParts
 from fixfirst.model import Outcome, Role, SurveyAnswers
@@ -39,25 +40,27 @@ class ReportScope:
 @dataclass(frozen=True)
 class LoadedInsights:
     insights: Insights
-    contacts: list[Contact]
+    contacts: ContactTable
 
 
 def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedInsights:
-    """Stream the company's conversations with their results into compact contacts, then insights.
+    """Stream the company's conversations with their results into a contact table, then insights.
 
     Cases are linked among the period's contacts over every team and channel (a repeat contact to
     another team still counts), so the store reads the company's contacts of the period - a month's
     report on a year of data costs a month - and `insights_from_contacts` narrows to team and
-    channel. Surveys are those of the contacts read or of their customers. Only the compact views
-    are kept (`fixfirst.insight.views`), never the full models.
+    channel. Surveys are those of the contacts read or of their customers. The contacts are held
+    column by column with their turns in a temporary file (`ContactTable`), never as models.
     """
-    rows = store.iter_analysed_rows(company=scope.company, started=(scope.start, scope.end))
-    contacts = [contact_of_rows(row) for row in rows]
-    wanted = {c.id for c in contacts}
-    customers = {c.conversation.customer_id for c in contacts if c.conversation.customer_id}
+    contacts = ContactTable()
+    for row in store.iter_analysed_rows(company=scope.company, started=(scope.start, scope.end)):
+        contacts.add(contact_of_rows(row))
+    wanted = set(contacts.ids)
+    customers = {customer for customer in contacts.customer_ids if customer}
     surveys = [  # held as the answers alone: a `Survey` model costs 3-4x the memory
         SurveyAnswers.of(s) for s in store.iter_surveys() if s.conversation_id in wanted or s.customer_id in customers
     ]
+    del wanted, customers
     insights = insights_from_contacts(
         contacts,
         surveys,
@@ -69,7 +72,7 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
     return LoadedInsights(insights, contacts)
 
 
-def contact_of_rows(rows: AnalysedRows) -> Contact:
+def contact_of_rows(rows: AnalysedRows) -> HeldContact:
     """A compact contact straight from the stored columns (no `Conversation` / `AnalysisResult`
     built): the same contact `contact_of` makes from the models."""
     row, result = rows.conversation, rows.result

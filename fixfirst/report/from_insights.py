@@ -8,9 +8,12 @@ plus the lowest-scoring ones in scope (a report of 100,000 contacts must not emb
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from statistics import fmean
 
@@ -58,6 +61,23 @@ BROKEN_EXAMPLES = 8
 NOT_ANALYSED = "not analysed"
 
 
+class ConversationsById(Mapping[str, ConversationLike]):
+    """The conversations of `contacts` by id, each built when read: a report quotes a few hundred of
+    a scope's contacts, and a stored contact's conversation is read back from its table's file."""
+
+    def __init__(self, contacts: Iterable[Contact]) -> None:
+        self._contacts = {c.id: c for c in contacts}
+
+    def __getitem__(self, conversation_id: str) -> ConversationLike:
+        return self._contacts[conversation_id].conversation
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._contacts)
+
+    def __len__(self) -> int:
+        return len(self._contacts)
+
+
 def _in_scope(contact: Contact, insights: Insights) -> bool:
     """The same scope rule as `build_insights`: period [start, end) on the start time, team, channel."""
     start, end = insights.period_start, insights.period_end
@@ -66,8 +86,8 @@ def _in_scope(contact: Contact, insights: Insights) -> bool:
             return False
         if (start is not None and contact.start < start) or (end is not None and contact.start >= end):
             return False
-    return (insights.team is None or contact.conversation.team == insights.team) and (
-        insights.channel is None or contact.conversation.channel == insights.channel
+    return (insights.team is None or contact.team == insights.team) and (
+        insights.channel is None or contact.channel == insights.channel
     )
 
 
@@ -219,19 +239,21 @@ def _promise(promise: Promise, conversations: Mapping[str, ConversationLike]) ->
 
 
 def _promise_examples(
-    commitments: CommitmentSummary, conversations: Mapping[str, ConversationLike], scope_ids: set[str]
+    commitments: CommitmentSummary, conversations: Mapping[str, ConversationLike], scope_ids: Container[str]
 ) -> tuple[PromiseRow, ...]:
     """Broken promises first (they are what to act on), then kept ones so a reader sees both; time order."""
 
-    def judged(status: PromiseStatus) -> list[PromiseRow]:
+    def judged(status: PromiseStatus, limit: int) -> list[PromiseRow]:
         chosen = sorted(
             (p for p in commitments.promises if p.status is status and p.conversation_id in scope_ids),
             key=lambda p: (p.made_at is None, p.made_at or datetime.min.replace(tzinfo=UTC), p.id),
         )
-        return [r for p in chosen if (r := _promise(p, conversations)) is not None]
+        # Rows only until `limit` are made: each reads its conversation back, and there may be thousands.
+        rows = (r for p in chosen if (r := _promise(p, conversations)) is not None)
+        return list(itertools.islice(rows, max(limit, 0)))
 
-    broken = judged(PromiseStatus.BROKEN)[:BROKEN_EXAMPLES]
-    kept = judged(PromiseStatus.KEPT)[: PROMISE_EXAMPLES - len(broken)]
+    broken = judged(PromiseStatus.BROKEN, BROKEN_EXAMPLES)
+    kept = judged(PromiseStatus.KEPT, PROMISE_EXAMPLES - len(broken))
     return (*broken, *kept)
 
 
@@ -324,22 +346,38 @@ def report_from_insights(
         def full_results(ids: Sequence[str]) -> Mapping[str, AnalysisResult]:
             return {i: by_result[i] for i in ids if i in by_result}
 
-    by_id = {c.id: c.conversation for c in joined}
-    contacts = [c for c in joined if _in_scope(c, insights)]
-    analysed = [c for c in contacts if c.result is not None]
-
-    counts = Counter(c.outcome.value for c in analysed if c.outcome is not None)
+    by_id = ConversationsById(joined)
+    scoped = any(x is not None for x in (insights.period_start, insights.period_end, insights.team, insights.channel))
+    contacts: Sequence[Contact] = [c for c in joined if _in_scope(c, insights)] if scoped else joined
+    # One pass of tallies, never a list per figure: a whole-store report has a million contacts.
+    counts: Counter[str] = Counter()
+    points = array("d")
+    scores_by_agent: dict[str, array] = {}
+    scores_by_team: dict[str, array] = {}
+    first_start = last_start = None
+    for contact in contacts:
+        if (outcome := contact.outcome) is not None:
+            counts[outcome.value] += 1
+        if (start := contact.start) is not None:
+            first_start = start if first_start is None or start < first_start else first_start
+            last_start = start if last_start is None or start > last_start else last_start
+        if (score := contact.points) is None:
+            continue
+        points.append(score)
+        for agent in contact.agents:
+            scores_by_agent.setdefault(agent, array("d")).append(score)
+        scores_by_team.setdefault(contact.team or "(no team)", array("d")).append(score)
+    analysed = sum(counts.values())
     outcome_mix = [OutcomeCount(outcome=k, count=v) for k, v in counts.items()]
-    if len(contacts) > len(analysed):
-        outcome_mix.append(OutcomeCount(outcome=NOT_ANALYSED, count=len(contacts) - len(analysed)))
-    points = [p for c in contacts if (p := c.points) is not None]
+    if len(contacts) > analysed:
+        outcome_mix.append(OutcomeCount(outcome=NOT_ANALYSED, count=len(contacts) - analysed))
 
     overall = insights.voice.overall
     overview = OverviewKpis(
         conversations=insights.contacts,
         analysed=insights.analysed,
-        resolution_rate=counts["resolved"] / len(analysed) if analysed else None,
-        clear_no_rate=counts["clear_no"] / len(analysed) if analysed else None,
+        resolution_rate=counts["resolved"] / analysed if analysed else None,
+        clear_no_rate=counts["clear_no"] / analysed if analysed else None,
         fcr=insights.cases.first_contact_resolution,
         repeat_contact_rate=insights.cases.repeat_contact_rate,
         mean_score=fmean(points) if points else None,
@@ -350,15 +388,6 @@ def report_from_insights(
         promise_keep_rate=insights.commitments.total.keep_rate,
     )
 
-    scores_by_agent: dict[str, list[float]] = {}
-    scores_by_team: dict[str, list[float]] = {}
-    for contact in contacts:
-        if contact.points is None:
-            continue
-        for agent in contact.agents:
-            scores_by_agent.setdefault(agent, []).append(contact.points)
-        scores_by_team.setdefault(contact.conversation.team or "(no team)", []).append(contact.points)
-
     week_label, week_rows = week_over_week(contacts)
     coaching = tuple(_coaching(plan, by_id) for plan in insights.coaching if plan.items)
     causes = sorted(
@@ -368,7 +397,7 @@ def report_from_insights(
     root_causes = tuple(_root_cause(cause, by_id) for cause in causes)
 
     team_coaching = tuple(_team_coaching(plan, by_id) for plan in insights.team_coaching if plan.items)
-    scope_ids = {c.id for c in contacts}
+    scope_ids: Container[str] = {c.id for c in contacts} if scoped else by_id
     promises = _promise_examples(insights.commitments, by_id, scope_ids)
     voice_by_outcome, voice_by_behaviour, voice_by_case_path = _voice_rows(insights.voice)
 
@@ -379,8 +408,9 @@ def report_from_insights(
         + [x for p in promises for x in (p.promise, p.chase)]
     )
     chosen = [i for i in quoted if i in scope_ids]
-    worst = sorted((c for c in analysed if c.points is not None), key=lambda c: (c.points, c.id))
-    extra = [c.id for c in worst if c.id not in set(chosen)][: max(drill_down, 0)]
+    wanted = max(drill_down, 0)
+    worst = heapq.nsmallest(wanted + len(chosen), ((p, c.id) for c in contacts if (p := c.points) is not None))
+    extra = [cid for _, cid in worst if cid not in set(chosen)][:wanted]
     selected = set(chosen) | set(extra)
     drill = sorted(
         (c for c in contacts if c.id in selected),
@@ -394,8 +424,7 @@ def report_from_insights(
 
     period_start, period_end = insights.period_start, insights.period_end
     if period_start is None and period_end is None:
-        starts = [c.start for c in contacts if c.start is not None]
-        period_start, period_end = (min(starts), max(starts)) if starts else (None, None)
+        period_start, period_end = first_start, last_start
 
     return ReportModel(
         title=title,

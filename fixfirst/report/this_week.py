@@ -10,8 +10,10 @@ picks the top of tables the report already holds, so every action can be traced 
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from statistics import fmean
 
 from fixfirst.insight import Insights
@@ -81,33 +83,49 @@ def top_actions(insights: Insights) -> tuple[ActionRow, ...]:
     return tuple(actions)
 
 
-def week_over_week(contacts: Sequence[Contact]) -> tuple[str, tuple[WeekChangeRow, ...]]:
+@dataclass
+class _WeekTally:
+    """What the week-over-week rows need of one week's analysed contacts (not the contacts: a
+    report over a year would hold every one of them to compare two weeks)."""
+
+    contacts: int = 0
+    resolved: int = 0
+    helped: int = 0
+    points: array = field(default_factory=lambda: array("d"))
+
+    def add(self, outcome: Outcome, points: float | None) -> None:
+        self.contacts += 1
+        self.resolved += outcome is Outcome.RESOLVED
+        self.helped += outcome in HELPFUL_OUTCOMES
+        if points is not None:
+            self.points.append(points)
+
+    def score(self) -> float | None:
+        return fmean(self.points) if self.points else None
+
+
+def week_over_week(contacts: Iterable[Contact]) -> tuple[str, tuple[WeekChangeRow, ...]]:
     """The latest ISO week with contacts against the week before it: (label, one row per figure)."""
-    weeks: dict[str, list[Contact]] = defaultdict(list)
+    weeks: dict[str, _WeekTally] = defaultdict(_WeekTally)
     for contact in contacts:
-        if contact.start is not None and contact.outcome is not None:
-            year, week, _ = contact.start.isocalendar()
-            weeks[f"{year}-W{week:02d}"].append(contact)
+        start, outcome = contact.start, contact.outcome
+        if start is not None and outcome is not None:
+            year, week, _ = start.isocalendar()
+            weeks[f"{year}-W{week:02d}"].add(outcome, contact.points)
     if len(weeks) < 2:
         return "", ()
     previous_week, latest_week = sorted(weeks)[-2:]
     latest, previous = weeks[latest_week], weeks[previous_week]
-
-    def rate(group: list[Contact], helpful: bool) -> float:
-        wanted = HELPFUL_OUTCOMES if helpful else {Outcome.RESOLVED}
-        return sum(1 for c in group if c.outcome in wanted) / len(group)
-
-    def score(group: list[Contact]) -> float | None:
-        points = [p for c in group if (p := c.points) is not None]
-        return fmean(points) if points else None
-
     rows = (
-        WeekChangeRow(figure="contacts", latest=len(latest), previous=len(previous), unit="count"),
-        WeekChangeRow(figure="resolved", latest=rate(latest, False), previous=rate(previous, False), unit="rate"),
+        WeekChangeRow(figure="contacts", latest=latest.contacts, previous=previous.contacts, unit="count"),
         WeekChangeRow(
-            figure="helped (fixed, clear no or owned)", latest=rate(latest, True), previous=rate(previous, True),
-            unit="rate",
+            figure="resolved", latest=latest.resolved / latest.contacts,
+            previous=previous.resolved / previous.contacts, unit="rate",
         ),
-        WeekChangeRow(figure="mean score", latest=score(latest), previous=score(previous), unit="points"),
+        WeekChangeRow(
+            figure="helped (fixed, clear no or owned)", latest=latest.helped / latest.contacts,
+            previous=previous.helped / previous.contacts, unit="rate",
+        ),
+        WeekChangeRow(figure="mean score", latest=latest.score(), previous=previous.score(), unit="points"),
     )
-    return f"{latest_week} (n={len(latest)}) against {previous_week} (n={len(previous)})", rows
+    return f"{latest_week} (n={latest.contacts}) against {previous_week} (n={previous.contacts})", rows
