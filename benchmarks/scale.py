@@ -504,10 +504,10 @@ MILLION = 1_000_000
 LINEAR_STAGES = (*RATED_STAGES, "ingest surveys", "report")
 #: Why a target is not met, printed beside it (benchmarks/README.md, "Scale", has the measurements).
 REASONS = {
-    "memory": "the insight stage (report, dashboard build) holds every contact of its scope in memory, about "
-              "2.8 KB each as compact views, cases, quotes and survey answers; bounded memory needs the columnar "
-              "insight stage (per-contact facts stored at analysis time, aggregates in SQL, text read only for "
-              "quotes)",
+    "memory": "the insight stage (report, dashboard build) holds its scope's contacts as a column table (about "
+              "0.4 KB each, turns in a temporary file) and its cases, quotes and survey links (about 1.2 KB a "
+              "contact); bounded memory needs those outputs streamed too (cases linked per customer and kept "
+              "packed, the case-of map and survey and promise links in the database, aggregates in SQL)",
     "end to end": "ingest (redaction) and analyze (the engine) keep both cores busy: a faster route needs "
                   "cheaper redaction or engine, or more cores (--engine ray)",
     "linear": "a stage grew faster than the data: see its row",
