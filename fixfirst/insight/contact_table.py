@@ -28,7 +28,7 @@ from functools import lru_cache, partial
 from typing import Generic, TypeVar, overload
 
 from fixfirst.insight.contacts import Contact
-from fixfirst.insight.views import SPAN_SIZE, ConversationView, PackedTurns, ResultView, SpanView, unpack_spans
+from fixfirst.insight.views import ConversationView, PackedTurns, ResultView, SpanView, packed_findings
 from fixfirst.model import Outcome, Role
 
 T = TypeVar("T", bound=Hashable)
@@ -152,7 +152,7 @@ class ContactTable(Sequence[Contact]):
         self.starts = _Times()
         self.ends = _Times()
         self._confidence = array("d")
-        self.points_column = array("d")  # NaN: no score
+        self._points = array("d")  # NaN: no score
         self._spans = _Blobs()
         self._evidence = array("I")
         self._turns = _Spill()
@@ -176,7 +176,7 @@ class ContactTable(Sequence[Contact]):
         self.outcomes.append(None if result is None else result.label)
         points = None if result is None else result.points
         self._confidence.append(math.nan if result is None else result.confidence)
-        self.points_column.append(math.nan if points is None else points)
+        self._points.append(math.nan if points is None else points)
         self._spans.append(b"" if result is None else result.spans)
         self._evidence.append(0 if result is None else result.evidence_count)
         packed = view.packed  # its fields as a tuple: unpickling a slotted dataclass is 3x slower
@@ -211,8 +211,7 @@ class ContactTable(Sequence[Contact]):
 
     def findings(self, row: int) -> tuple[SpanView, ...]:
         """The result's findings, without building the result (empty when not analysed)."""
-        spans = self._spans[row]
-        return unpack_spans(spans, self._evidence[row], len(spans) // SPAN_SIZE)
+        return packed_findings(self._spans[row], self._evidence[row])
 
     def speaker(self, row: int, turn: int) -> tuple[Role, str | None] | None:
         """Role and author of turn `turn` of `row` (None when out of range), without building its view."""
@@ -221,7 +220,7 @@ class ContactTable(Sequence[Contact]):
 
     def points(self, row: int) -> float | None:
         """The score's points (None when not analysed or not scored)."""
-        points = self.points_column[row]
+        points = self._points[row]
         return None if math.isnan(points) else points
 
     def close(self) -> None:
@@ -325,8 +324,7 @@ class StoredContact(Contact):
 
     @property
     def points(self) -> float | None:
-        points = self._table.points_column[self._row]
-        return None if points != points else points  # NaN: not scored
+        return self._table.points(self._row)
 
     def has(self, label: str) -> bool:
         labels = self._table.labels

@@ -276,7 +276,6 @@ class SpanView:
 
 #: One span in a packed result: label code, turn, start, end, confidence (exact: a float64).
 _SPAN = struct.Struct("<IIIId")
-SPAN_SIZE = _SPAN.size
 _SPAN_LABELS: list[str] = []
 _SPAN_CODE: dict[str, int] = {}
 _SPAN_LOCK = threading.Lock()
@@ -297,13 +296,18 @@ def _pack_spans(spans: Iterable[tuple[str, int, int, int, float]]) -> bytes:
 
 
 @lru_cache(maxsize=1024)
-def unpack_spans(packed: bytes, start: int, stop: int) -> tuple[SpanView, ...]:
+def _unpack_spans(packed: bytes, start: int, stop: int) -> tuple[SpanView, ...]:
     """The spans `start:stop` of `packed`; recent ones stay built (a contact's findings are read
     by several insight functions in a row, and equal bytes are equal spans)."""
     return tuple(
         SpanView(_SPAN_LABELS[code], turn, begin, end, confidence)
         for code, turn, begin, end, confidence in _SPAN.iter_unpack(packed[start * _SPAN.size : stop * _SPAN.size])
     )
+
+
+def packed_findings(spans: bytes, evidence_count: int) -> tuple[SpanView, ...]:
+    """The findings of a packed result (`ResultView.spans`): the spans after its evidence."""
+    return _unpack_spans(spans, evidence_count, len(spans) // _SPAN.size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,11 +340,11 @@ class ResultView:
 
     @property
     def outcome(self) -> OutcomeView:
-        return OutcomeView(self.label, self.confidence, unpack_spans(self.spans, 0, self.evidence_count))
+        return OutcomeView(self.label, self.confidence, _unpack_spans(self.spans, 0, self.evidence_count))
 
     @property
     def findings(self) -> tuple[SpanView, ...]:
-        return unpack_spans(self.spans, self.evidence_count, len(self.spans) // _SPAN.size)
+        return packed_findings(self.spans, self.evidence_count)
 
     @property
     def score(self) -> ScoreView | None:

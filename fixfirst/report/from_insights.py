@@ -408,10 +408,11 @@ def report_from_insights(
         + [x for p in promises for x in (p.promise, p.chase)]
     )
     chosen = [i for i in quoted if i in scope_ids]
+    chosen_ids = set(chosen)
     wanted = max(drill_down, 0)
     worst = heapq.nsmallest(wanted + len(chosen), ((p, c.id) for c in contacts if (p := c.points) is not None))
-    extra = [cid for _, cid in worst if cid not in set(chosen)][:wanted]
-    selected = set(chosen) | set(extra)
+    extra = [cid for _, cid in worst if cid not in chosen_ids][:wanted]
+    selected = chosen_ids | set(extra)
     drill = sorted(
         (c for c in contacts if c.id in selected),
         key=lambda c: (c.points is None, c.points if c.points is not None else 0.0, c.id),
