@@ -13,42 +13,30 @@ a customer id or a time each make their own case: they cannot be linked safely.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
-from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from fixfirst.insight.case_list import EMPTY_CASES, CaseFacts, CaseList, CaseOf
 from fixfirst.insight.contact_reasons import OTHER
-from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact
+from fixfirst.insight.contacts import Contact
 from fixfirst.insight.lexicon_files import CaselessText, default_contact_reasons
-from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.text_similarity import TfidfSpace, cosine
-from fixfirst.model import Behaviour, Case, Outcome, stable_id
-from fixfirst.model.frozen import frozen_record
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_SIMILARITY_THRESHOLD = 0.2
 
-
-@frozen_record
-class CaseFacts:
-    """One case with what happened in it."""
-
-    case: Case
-    contacts: int = Field(ge=1)
-    outcomes: tuple[Outcome | None, ...]
-    reason: str
-    first_contact_resolved: bool | None = Field(
-        description="First contact resolved or a clear no, and no later contact; None if not analysed."
-    )
-    customer_effort: bool
-    system_gap: bool
-    flag_quotes: tuple[Quote, ...] = Field(default=(), description="customer_effort / system_gap evidence.")
+__all__ = ["CaseFacts", "CaseSummary", "link_cases", "summarise_cases"]
 
 
 class CaseSummary(BaseModel):
-    """Cases and the repeat-contact numbers over them."""
+    """The repeat-contact numbers over a set of cases, and the cases themselves.
+
+    The cases (`items`, `case_of`) are a packed `CaseList` kept beside the fields, not a field: they
+    grow with the contacts, so they are never serialised with the summary (the dashboard keeps the
+    numbers and packs the case list on its own).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -66,16 +54,23 @@ class CaseSummary(BaseModel):
     first_contact_resolution_n: int
     customer_effort_cases: int
     system_gap_cases: int
-    items: tuple[CaseFacts, ...]
-    case_of: dict[str, str] = Field(description="conversation id -> case id")
+    _cases: CaseList = PrivateAttr(default=EMPTY_CASES)
+
+    @property
+    def items(self) -> CaseList:
+        """Every case, in report order (empty on a summary read back from JSON)."""
+        return self._cases
+
+    @property
+    def case_of(self) -> CaseOf:
+        """Conversation id -> case id."""
+        return self._cases.case_of()
 
     def case(self, case_id: str) -> CaseFacts:
-        return self._by_case_id[case_id]
-
-    @cached_property
-    def _by_case_id(self) -> dict[str, CaseFacts]:
-        """Built once on first use: a lookup per contact must not scan every case (O(contacts x cases))."""
-        return {item.case.id: item for item in self.items}
+        index = self._cases.index_of_case(case_id)
+        if index is None:
+            raise KeyError(case_id)
+        return self._cases[index]
 
 
 def _refers_back(contact: Contact) -> bool:
@@ -103,25 +98,26 @@ def group_contacts(
     *,
     window_days: float = DEFAULT_WINDOW_DAYS,
     similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
-) -> list[list[Contact]]:
-    """Partition contacts into cases (each a time-ordered list)."""
+) -> Iterator[list[int]]:
+    """Partition contacts into cases: each a time-ordered list of positions in `contacts`."""
     space = TfidfSpace(_customer_text(c) for c in contacts)
     window = timedelta(days=window_days)
-    by_customer: dict[str, list[Contact]] = defaultdict(list)
-    groups: list[list[Contact]] = []
-    for contact in contacts:
+    by_customer: dict[str, list[int]] = defaultdict(list)
+    for position, contact in enumerate(contacts):
         if contact.customer_id and contact.start is not None:
-            by_customer[contact.customer_id].append(contact)
+            by_customer[contact.customer_id].append(position)
         else:
-            groups.append([contact])
-    for customer_contacts in by_customer.values():
-        if len(customer_contacts) == 1:
-            groups.append(customer_contacts)
+            yield [position]
+    for positions in by_customer.values():
+        if len(positions) == 1:
+            yield positions
             continue
+        customer_contacts = [contacts[p] for p in positions]
         # Vectors and references only for customers who came back, and only while linking them:
         # most customers have one contact, and holding a vector per contact cost 1.4 KB each.
         vectors = {c.id: space.vector(_customer_text(c)) for c in customer_contacts}
         refs = {c.id: references(c) for c in customer_contacts}
+        position_of = {c.id: p for c, p in zip(customer_contacts, positions, strict=True)}
         cases: list[list[Contact]] = []  # in the order they were opened
         open_cases: list[list[Contact]] = []  # those still inside the window, same order
         for contact in sorted(customer_contacts, key=lambda c: (c.start, c.id)):
@@ -148,8 +144,8 @@ def group_contacts(
                 cases.append(best)
                 open_cases.append(best)
             best.append(contact)
-        groups.extend(cases)
-    return groups
+        for case in cases:
+            yield [position_of[c.id] for c in case]
 
 
 def _last_seen(case: list[Contact]) -> datetime:
@@ -159,17 +155,6 @@ def _last_seen(case: list[Contact]) -> datetime:
     return max(last.end or last.start, last.start)
 
 
-def _flag_quotes(members: list[Contact]) -> tuple[Quote, ...]:
-    quotes = []
-    for contact in members:
-        for label in (Behaviour.CUSTOMER_EFFORT, Behaviour.SYSTEM_GAP):
-            for finding in contact.findings(label):
-                q = quote(contact.conversation, finding.turn, finding.start, finding.end)
-                if q is not None:
-                    quotes.append(q)
-    return tuple(quotes)
-
-
 def link_cases(
     contacts: Sequence[Contact],
     *,
@@ -177,61 +162,30 @@ def link_cases(
     similarity_threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
 ) -> CaseSummary:
     """Link contacts into cases and compute FCR, repeat-contact rate and contacts per case."""
-    items = []
-    for members in group_contacts(
-        contacts, window_days=window_days, similarity_threshold=similarity_threshold
-    ):
-        first = members[0]
-        customer = first.customer_id or f"unknown:{first.id}"
-        opened = first.start  # one time object for both ends of a one-contact case (most cases)
-        last = opened if len(members) == 1 else members[-1].start
-        case = Case(
-            id=stable_id("case", customer, first.id),
-            customer_id=customer,
-            conversation_ids=tuple(m.id for m in members),
-            channels=tuple(dict.fromkeys(m.channel for m in members)),
-            opened_at=opened,
-            last_contact_at=last,
-            topic=first.reason,
-        )
-        fcr = None if first.outcome is None else (first.outcome in CLOSING_OUTCOMES and len(members) == 1)
-        items.append(
-            CaseFacts(
-                case=case,
-                contacts=len(members),
-                outcomes=tuple(m.outcome for m in members),
-                reason=first.reason,
-                first_contact_resolved=fcr,
-                customer_effort=any(m.has(Behaviour.CUSTOMER_EFFORT) for m in members),
-                system_gap=any(m.has(Behaviour.SYSTEM_GAP) for m in members),
-                flag_quotes=_flag_quotes(members),
-            )
-        )
-    return summarise_cases(items, window_days=window_days, similarity_threshold=similarity_threshold)
+    groups = group_contacts(contacts, window_days=window_days, similarity_threshold=similarity_threshold)
+    return summarise_cases(
+        CaseList.link(contacts, groups), window_days=window_days, similarity_threshold=similarity_threshold
+    )
 
 
-def summarise_cases(
-    items: Sequence[CaseFacts], *, window_days: float, similarity_threshold: float
-) -> CaseSummary:
+def summarise_cases(cases: CaseList, *, window_days: float, similarity_threshold: float) -> CaseSummary:
     """The rates over a set of already-linked cases (also used to narrow a summary to one team)."""
-    items = list(items)
-    items.sort(key=lambda item: (item.case.opened_at is None, item.case.opened_at, item.case.id))
-    n_cases, n_contacts = len(items), sum(item.contacts for item in items)
-    repeat_cases = sum(1 for item in items if item.contacts > 1)
-    fcr_known = [item.first_contact_resolved for item in items if item.first_contact_resolved is not None]
-    return CaseSummary(
+    n_cases, n_contacts = len(cases), cases.contact_count()
+    sizes = [cases.size(i) for i in range(n_cases)]
+    fcr_known = [known for i in range(n_cases) if (known := cases.first_contact_resolved(i)) is not None]
+    summary = CaseSummary(
         window_days=window_days,
         similarity_threshold=similarity_threshold,
         contacts=n_contacts,
         cases=n_cases,
-        repeat_cases=repeat_cases,
+        repeat_cases=(repeat_cases := sum(1 for size in sizes if size > 1)),
         repeat_contact_rate=repeat_cases / n_cases if n_cases else None,
         repeat_contact_share=(n_contacts - n_cases) / n_contacts if n_contacts else None,
         contacts_per_case=n_contacts / n_cases if n_cases else None,
         first_contact_resolution=sum(fcr_known) / len(fcr_known) if fcr_known else None,
         first_contact_resolution_n=len(fcr_known),
-        customer_effort_cases=sum(1 for item in items if item.customer_effort),
-        system_gap_cases=sum(1 for item in items if item.system_gap),
-        items=tuple(items),
-        case_of={cid: item.case.id for item in items for cid in item.case.conversation_ids},
+        customer_effort_cases=sum(1 for i in range(n_cases) if cases.customer_effort(i)),
+        system_gap_cases=sum(1 for i in range(n_cases) if cases.system_gap(i)),
     )
+    summary._cases = cases
+    return summary

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -191,7 +191,7 @@ def _tally(name: str, promises: Sequence[Promise]) -> PromiseTally:
 
 def check_commitments(
     contacts: Sequence[Contact],
-    case_of: dict[str, str],
+    case_of: Mapping[str, str],
     *,
     agent_teams: dict[str, str | None] | None = None,
     end_of_data: datetime | None = None,
@@ -201,19 +201,28 @@ def check_commitments(
     language = language or default_promise_language()
     agent_teams = agent_teams or {}
     if end_of_data is None:
-        stamps = [c.end for c in contacts if c.end is not None]
-        end_of_data = max(stamps) if stamps else None
+        end_of_data = max((c.end for c in contacts if c.end is not None), default=None)
+    # Promises first, then the later contacts of only the cases they were made in: grouping every
+    # contact by case held a key and a list per contact (most make no promise).
+    made = [
+        (contact, found)
+        for contact in contacts
+        if (found := extract_promises(contact.conversation, language=language))
+    ]
+    promised_in = {case_of.get(contact.id, contact.id) for contact, _ in made}
     members: dict[str, list[Contact]] = {}
     for contact in contacts:
-        members.setdefault(case_of.get(contact.id, contact.id), []).append(contact)
+        key = case_of.get(contact.id, contact.id)
+        if key in promised_in:
+            members.setdefault(key, []).append(contact)
     for group in members.values():
         group.sort(key=lambda c: (c.start is None, c.start or datetime.min, c.id))
     promises = []
-    for contact in contacts:
+    for contact, found in made:
         case_id = case_of.get(contact.id)
         group = members[case_of.get(contact.id, contact.id)]
         later = group[group.index(contact) + 1 :]
-        for evidence, made_at, deadline, phrase in extract_promises(contact.conversation, language=language):
+        for evidence, made_at, deadline, phrase in found:
             owner = evidence.author or (contact.agents[0] if contact.agents else None)
             status, reason, status_quote = judge_promise(
                 made_at, deadline, later, end_of_data, language=language

@@ -8,7 +8,7 @@ the same contact are counted as duplicates and not used, so no contact weighs tw
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from statistics import fmean
 from typing import Literal
@@ -74,7 +74,7 @@ class CustomerVoice(BaseModel):
 
 
 def join_surveys(
-    surveys: Iterable[Survey | SurveyAnswers], contacts: Sequence[Contact], case_of: dict[str, str]
+    surveys: Iterable[Survey | SurveyAnswers], contacts: Sequence[Contact], case_of: Mapping[str, str]
 ) -> tuple[dict[str, SurveyAnswers], list[SurveyLink], int, int]:
     """(conversation id -> survey, links, unmatched count, duplicate count)."""
     by_id = {c.id: c for c in contacts}
@@ -147,7 +147,7 @@ def voice_group(name: str, contacts: Sequence[Contact], responses: dict[str, Sur
 def customer_voice(
     surveys: Iterable[Survey | SurveyAnswers],
     contacts: Sequence[Contact],
-    case_of: dict[str, str],
+    case_of: Mapping[str, str],
     case_path: Callable[[str], str] | None = None,
 ) -> CustomerVoice:
     """Join surveys and summarise them overall, by outcome, by behaviour and by case path."""

@@ -91,7 +91,8 @@ def insights_from_contacts(
     another team or channel still counts as a repeat).
     """
     start, end = (as_naive_utc(period[0]), as_naive_utc(period[1])) if period else (None, None)
-    all_contacts = [c for c in contacts if _in_period(c, start, end)]
+    # A whole-scope read links the caller's sequence itself (a ContactTable: no handle list held).
+    all_contacts = contacts if start is None and end is None else [c for c in contacts if _in_period(c, start, end)]
     cases = link_cases(all_contacts, window_days=window_days, similarity_threshold=similarity_threshold)
     if team is not None or channel is not None:
 
@@ -101,19 +102,18 @@ def insights_from_contacts(
             )
 
         # Keep whole cases that touch the slice, so a repeat to another team or channel still counts.
-        slice_case_ids = {cases.case_of[c.id] for c in all_contacts if kept(c)}
         contacts = [c for c in all_contacts if kept(c)]
+        slice_cases = {cases.items.index_of(c.id) for c in contacts}
         cases = summarise_cases(
-            [item for item in cases.items if item.case.id in slice_case_ids],
+            cases.items.subset(i for i in slice_cases if i is not None),
             window_days=window_days,
             similarity_threshold=similarity_threshold,
         )
     else:
         contacts = all_contacts
     agent_teams = team_of_agents(all_contacts)
-    commitments = check_commitments(
-        [c for c in all_contacts if c.id in cases.case_of], cases.case_of, agent_teams=agent_teams
-    )
+    case_of = cases.case_of
+    commitments = check_commitments([c for c in all_contacts if c.id in case_of], case_of, agent_teams=agent_teams)
     if team is not None or channel is not None:
         on_channel = {c.id for c in contacts}
         promises = [
@@ -123,15 +123,16 @@ def insights_from_contacts(
         commitments = commitments.model_copy(update={"promises": tuple(promises)})
 
     def case_path(conversation_id: str) -> str:
-        item = cases.case(cases.case_of[conversation_id])
-        if item.contacts > 1:
+        index = cases.items.index_of(conversation_id)
+        assert index is not None, f"{conversation_id} is in no case"
+        if cases.items.size(index) > 1:
             return "repeat-contact case"
-        return "closed first contact" if item.first_contact_resolved else "single contact, not closed"
+        return "closed first contact" if cases.items.first_contact_resolved(index) else "single contact, not closed"
 
-    voice = customer_voice(surveys, contacts, cases.case_of, case_path)
+    voice = customer_voice(surveys, contacts, case_of, case_path)
     drivers_csat = analyse_drivers(contacts, voice.responses, target="csat", bootstrap=bootstrap, seed=seed)
     drivers_fixed = analyse_drivers(contacts, voice.responses, target="fixed", bootstrap=bootstrap, seed=seed)
-    root_causes = find_root_causes(contacts, cases.case_of)
+    root_causes = find_root_causes(contacts, case_of)
     agents, teams = build_scorecards(
         contacts, voice.responses, root_causes.blocked, agent_teams, min_volume=min_volume, seed=seed
     )

@@ -26,7 +26,7 @@ contacts were one agent's; that is coaching, not a process fix).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -260,7 +260,7 @@ def policy_said_no(contact: Contact) -> bool:
     )
 
 
-def repeated_contacts(contacts: Sequence[Contact], case_of: dict[str, str]) -> set[str]:
+def repeated_contacts(contacts: Sequence[Contact], case_of: Mapping[str, str]) -> set[str]:
     """Ids of contacts followed by a later contact in the same case."""
     last_of_case: dict[str, Contact] = {}
     for contact in contacts:
@@ -276,7 +276,7 @@ def repeated_contacts(contacts: Sequence[Contact], case_of: dict[str, str]) -> s
 
 def find_root_causes(
     contacts: Sequence[Contact],
-    case_of: dict[str, str],
+    case_of: Mapping[str, str],
     *,
     terms: RootCauseTerms | None = None,
     forced_below: float = DEFAULT_FORCED_BELOW,

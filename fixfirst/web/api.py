@@ -217,7 +217,7 @@ def get_cases(
     aggregates = _aggregates(ctx, who, team, where)
     items = aggregates.repeat_cases if repeat_only else aggregates.cases
     return {
-        "summary": aggregates.insights.cases.model_dump(mode="json", exclude={"items", "case_of"}),
+        "summary": aggregates.insights.cases.model_dump(mode="json"),
         "total": len(items),
         "items": items.page(offset, limit),
     }

@@ -143,7 +143,7 @@ def aggregates_of(snapshot: DashboardSnapshot) -> ScopeAggregates:
 
 def _rebuilt(model: BaseModel, **changed: Any) -> Any:
     """`model` made again from its fields with `changed` ones; unlike `model_copy`, it carries no
-    cached state (`CaseSummary`'s lookup of every case would otherwise come along)."""
+    private state (`CaseSummary`'s packed cases, and the contacts they read, would otherwise come along)."""
     fields = {name: getattr(model, name) for name in type(model).model_fields}
     return type(model)(**(fields | changed))
 
@@ -154,7 +154,7 @@ def dashboard_copy(insights: Insights) -> ScopeAggregates:
     items = insights.cases.items
     kept = insights.model_copy(
         update={
-            "cases": _rebuilt(insights.cases, items=(), case_of={}),
+            "cases": _rebuilt(insights.cases),
             "commitments": _rebuilt(insights.commitments, promises=()),
             "voice": _rebuilt(insights.voice, links=(), responses={}),
             "root_causes": _rebuilt(insights.root_causes, blocked={}),
@@ -172,8 +172,9 @@ def compute_aggregates(store: Store, scope: Scope) -> ScopeAggregates:
     `fixfirst report` with the same filters agree (and the contacts are held as a column table)."""
     began = datetime.now(UTC)
     loaded = load_insights(store, scope)
+    aggregates = dashboard_copy(loaded.insights)  # its case records quote the contacts: pack them first
     loaded.contacts.close()  # the aggregates keep no contact: give the turns' file back at once
-    return dataclasses.replace(dashboard_copy(loaded.insights), built_at=began)
+    return dataclasses.replace(aggregates, built_at=began)
 
 
 def _compute_for_url(url: str, scope: Scope, fingerprint: tuple[Any, ...]) -> ScopeAggregates:

@@ -18,6 +18,7 @@ from fixfirst.insight.contact_table import KEPT_BUILT, ContactTable, StoredConta
 from fixfirst.insight.contacts import Contact, contact_of
 from fixfirst.insight.insights import insights_from_contacts
 from fixfirst.model import Behaviour, Conversation, Outcome, Role, Survey, Turn
+from fixfirst.model.frozen import record_json
 
 from .handmade import T0, conversation, finding, result
 
@@ -164,3 +165,5 @@ def test_insights_over_the_table_equal_those_over_the_held_contacts(demo, scope)
     over_held = insights_from_contacts(held, surveys, bootstrap=50, **scope)
     assert over_table.contacts > 0
     assert over_table.model_dump() == over_held.model_dump()
+    assert [record_json(c) for c in over_table.cases.items] == [record_json(c) for c in over_held.cases.items]
+    assert dict(over_table.cases.case_of) == dict(over_held.cases.case_of)
