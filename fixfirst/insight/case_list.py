@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import Field
 
 from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact
+from fixfirst.insight.id_index import IdIndex
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.model import Behaviour, Case, Outcome, stable_id
 from fixfirst.model.frozen import frozen_record
@@ -61,7 +62,7 @@ class CaseList(Sequence[CaseFacts]):
     def __init__(
         self,
         contacts: Sequence[Contact],
-        positions: Mapping[str, int],
+        positions: IdIndex,
         members: array[int],
         ends: array[int],
         digests: bytes,
@@ -107,13 +108,13 @@ class CaseList(Sequence[CaseFacts]):
         hi = keys[:, :8].copy().view(">u8").ravel() if len(keys) else np.empty(0, ">u8")
         lo = keys[:, 8:].copy().view(">u2").ravel() if len(keys) else np.empty(0, ">u2")
         order = np.lexsort((lo, hi, np.frombuffer(opened, dtype=np.int64), np.frombuffer(no_time, dtype=np.int8)))
-        return cls._reordered(contacts, _positions_of(contacts), members, ends, bytes(digests), fcr, flags, order)
+        return cls._reordered(contacts, IdIndex.of_contacts(contacts), members, ends, bytes(digests), fcr, flags, order)
 
     @classmethod
     def _reordered(
         cls,
         contacts: Sequence[Contact],
-        positions: Mapping[str, int],
+        positions: IdIndex,
         members: array[int],
         ends: array[int],
         digests: bytes,
@@ -257,11 +258,6 @@ class CaseOf(Mapping[str, str]):
 
     def __iter__(self) -> Iterator[str]:
         return self._cases.conversation_ids()
-
-
-def _positions_of(contacts: Sequence[Contact]) -> dict[str, int]:
-    ids = getattr(contacts, "ids", None)  # a ContactTable: its id column, no handle per row
-    return {cid: i for i, cid in enumerate(ids if ids is not None else (c.id for c in contacts))}
 
 
 def _flag_quotes(members: list[Contact]) -> tuple[Quote, ...]:

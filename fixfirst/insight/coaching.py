@@ -12,12 +12,13 @@ the agent has no good example of their own, the best one from a teammate is show
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fixfirst.insight.contacts import Contact
+from fixfirst.insight.contacts import Contact, positions_by, team_key
 from fixfirst.insight.drivers import DriverAnalysis
 from fixfirst.insight.lexicon_files import CoachingTargets, default_coaching_targets
 from fixfirst.insight.quotes import Quote, quote
@@ -169,25 +170,33 @@ def build_coaching(
     """(per-agent plans, per-team plans)."""
     targets = targets or default_coaching_targets()
     teams = {card.name: card for card in team_cards}
-    by_agent: dict[str, list[Contact]] = {}
-    by_team: dict[str, list[Contact]] = {}
+    # Positions, not contacts: an agent's and a team's contacts are read back while that plan is made.
+    by_agent = positions_by(contacts, lambda contact: contact.agents)
+    by_team = positions_by(contacts, team_key)
+    analysed_all, present = 0, Counter[str]()
     for contact in contacts:
-        for agent in contact.agents:
-            by_agent.setdefault(agent, []).append(contact)
-        by_team.setdefault(contact.team or "(no team)", []).append(contact)
-    analysed_all = [c for c in contacts if c.outcome is not None]
-    company_rate = {
-        b: (sum(1 for c in analysed_all if c.has(b)) / len(analysed_all) if analysed_all else 0.0)
-        for b in targets.targets
-    }
+        if contact.outcome is not None:
+            analysed_all += 1
+            present.update(b for b in targets.targets if contact.has(b))
+    company_rate = {b: (present[b] / analysed_all if analysed_all else 0.0) for b in targets.targets}
 
-    plans = []
-    for card in agent_cards:
+    def members(positions: Sequence[int]) -> list[Contact]:
+        return [contacts[p] for p in positions]
+
+    # Agents team by team, so a team's contacts are read back once; plans keep the cards' order.
+    plan_at: dict[int, CoachingPlan] = {}
+    order = sorted(range(len(agent_cards)), key=lambda i: agent_cards[i].team or "(no team)")
+    team_name, team_members = None, []
+    for index in order:
+        card = agent_cards[index]
         if card.analysed == 0:
-            plans.append(CoachingPlan(agent=card.name, team=card.team, items=(), note="no analysed contacts"))
+            plan_at[index] = CoachingPlan(agent=card.name, team=card.team, items=(), note="no analysed contacts")
             continue
         team_card = teams.get(card.team or "(no team)")
-        team_members = by_team.get(card.team or "(no team)", [])
+        if team_name != (card.team or "(no team)"):
+            team_name = card.team or "(no team)"
+            team_members = members(by_team.get(team_name, ()))
+        own = members(by_agent.get(card.name, ()))
         candidates = []
         for behaviour, target in targets.targets.items():
             agent_rate = card.behaviour_rates.get(behaviour, 0.0)
@@ -198,7 +207,6 @@ def build_coaching(
             weight, effect = _weight(drivers, behaviour, target.direction, fallback_weight)
             if gap <= 0 or weight <= 0:
                 continue
-            own = by_agent.get(card.name, [])
             affected = (
                 sum(1 for c in own if c.has(behaviour))
                 if target.direction == "less"
@@ -223,7 +231,6 @@ def build_coaching(
         candidates.sort(key=lambda item: (-item.priority, item.behaviour))
         # Quotes in priority order, each line used once per plan where the contacts allow.
         used: Used = set()
-        own = by_agent.get(card.name, [])
         teammates = [c for c in team_members if card.name not in c.agents]
         chosen = []
         for item in candidates[:max_items]:
@@ -237,13 +244,13 @@ def build_coaching(
             chosen.append(item.model_copy(update={"worst": worst, "best": best, "best_from": best_from}))
         candidates = chosen
         note = "" if candidates else "at or better than the team on every coached behaviour"
-        plans.append(
-            CoachingPlan(agent=card.name, team=card.team, items=tuple(candidates), note=note)
-        )
+        plan_at[index] = CoachingPlan(agent=card.name, team=card.team, items=tuple(candidates), note=note)
+    plans = [plan_at[i] for i in range(len(agent_cards))]
+    del team_members
 
     team_plans = []
     for team_card in team_cards:
-        members = by_team.get(team_card.name, [])
+        team_contacts = members(by_team.get(team_card.name, ()))
         items = []
         for behaviour, target in targets.targets.items():
             team_rate = team_card.behaviour_rates.get(behaviour, 0.0)
@@ -273,7 +280,7 @@ def build_coaching(
                     effect=effect,
                     priority=weight * exposure,
                     agents_most_affected=affected,
-                    example=_best_example(members, target.best_example, None),
+                    example=_best_example(team_contacts, target.best_example, None),
                 )
             )
         items.sort(key=lambda item: (-item.priority, item.behaviour))

@@ -5,10 +5,11 @@ Why: a report or a dashboard scope reads every contact of a company at once. Hel
 its packed turns - so a million contacts took 1.6 GB before any insight was computed. Here a contact
 costs its id and customer id strings (shared with every case and quote that names them), a 4-byte
 code for each of its few-valued facts (channel, company, team, reason, agents, label set, outcome),
-its times and numbers in arrays, its packed finding spans, and the offset of its turns in an
-unnamed temporary file. The turns - compressed text, speakers and authors, the bulk of a contact -
-are read back from that file only when a module reads `contact.conversation` (a reason, a quote, a
-promise, a named policy); the last few read stay built.
+its times and numbers in arrays, and the offset of its turns and finding spans in an unnamed
+temporary file. The turns - compressed text, speakers and authors, the bulk of a contact - and the
+packed spans are read back from that file only when a module reads `contact.conversation` (a
+reason, a quote, a promise, a named policy) or the findings of a label the contact has (its label
+set is a column, so `has` reads no file); the last few read stay built.
 
 Rows are handed out as `StoredContact`s: two-slot handles that read the columns on each access, so
 every insight module reads them as it reads a `HeldContact`, and a list of them costs 64 bytes a
@@ -83,23 +84,6 @@ class _Times:
         return None if micros == _NO_TIME else _EPOCH + timedelta(microseconds=micros)
 
 
-class _Blobs:
-    """Variable-length byte strings end to end in one buffer, with the end offset of each."""
-
-    __slots__ = ("_data", "_ends")
-
-    def __init__(self) -> None:
-        self._data = bytearray()
-        self._ends = array("Q")
-
-    def append(self, value: bytes) -> None:
-        self._data += value
-        self._ends.append(len(self._data))
-
-    def __getitem__(self, row: int) -> bytes:
-        return bytes(self._data[self._ends[row - 1] if row else 0 : self._ends[row]])
-
-
 class _Spill:
     """Byte records appended to an unnamed temporary file and read back by offset: the operating
     system's page cache holds them, not the process."""
@@ -129,9 +113,11 @@ class _Spill:
         self._file.close()
 
 
-def _read_turns(spill: _Spill, row: int) -> tuple[datetime | None, PackedTurns]:
-    started_at, speakers, authors, blob, zone, stamps = pickle.loads(spill[row])
-    return started_at, PackedTurns(speakers=speakers, authors=authors, blob=blob, zone=zone, stamps=stamps)
+def _read_turns(spill: _Spill, row: int) -> tuple[datetime | None, PackedTurns, bytes]:
+    """A row's start, turns and packed finding spans, as `ContactTable.add` wrote them."""
+    started_at, speakers, authors, blob, zone, stamps, spans = pickle.loads(spill[row])
+    packed = PackedTurns(speakers=speakers, authors=authors, blob=blob, zone=zone, stamps=stamps)
+    return started_at, packed, spans
 
 
 class ContactTable(Sequence[Contact]):
@@ -153,7 +139,6 @@ class ContactTable(Sequence[Contact]):
         self.ends = _Times()
         self._confidence = array("d")
         self._points = array("d")  # NaN: no score
-        self._spans = _Blobs()
         self._evidence = array("I")
         self._turns = _Spill()
         # Cached over the file, not the table: no cycle, so the file closes as soon as the table goes.
@@ -177,14 +162,14 @@ class ContactTable(Sequence[Contact]):
         points = None if result is None else result.points
         self._confidence.append(math.nan if result is None else result.confidence)
         self._points.append(math.nan if points is None else points)
-        self._spans.append(b"" if result is None else result.spans)
         self._evidence.append(0 if result is None else result.evidence_count)
         packed = view.packed  # its fields as a tuple: unpickling a slotted dataclass is 3x slower
-        record = (view.started_at, packed.speakers, packed.authors, packed.blob, packed.zone, packed.stamps)
+        spans = b"" if result is None else result.spans
+        record = (view.started_at, packed.speakers, packed.authors, packed.blob, packed.zone, packed.stamps, spans)
         self._turns.append(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
     def conversation(self, row: int) -> ConversationView:
-        started_at, packed = self._built_turns(row)
+        started_at, packed, _ = self._built_turns(row)
         return ConversationView(
             id=self.ids[row],
             channel=self.channels[row],
@@ -205,13 +190,13 @@ class ContactTable(Sequence[Contact]):
             label=label,
             confidence=self._confidence[row],
             points=self.points(row),
-            spans=self._spans[row],
+            spans=self._built_turns(row)[2],
             evidence_count=self._evidence[row],
         )
 
     def findings(self, row: int) -> tuple[SpanView, ...]:
         """The result's findings, without building the result (empty when not analysed)."""
-        return packed_findings(self._spans[row], self._evidence[row])
+        return packed_findings(self._built_turns(row)[2], self._evidence[row])
 
     def speaker(self, row: int, turn: int) -> tuple[Role, str | None] | None:
         """Role and author of turn `turn` of `row` (None when out of range), without building its view."""

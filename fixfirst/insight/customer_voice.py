@@ -77,10 +77,15 @@ def join_surveys(
     surveys: Iterable[Survey | SurveyAnswers], contacts: Sequence[Contact], case_of: Mapping[str, str]
 ) -> tuple[dict[str, SurveyAnswers], list[SurveyLink], int, int]:
     """(conversation id -> survey, links, unmatched count, duplicate count)."""
-    by_id = {c.id: c for c in contacts}
+    survey_list = list(surveys)
+    ids = {c.id for c in contacts}
+    # Contacts by customer only for the customers of surveys that name no contact here (most name one).
+    wanted = {
+        s.customer_id for s in survey_list if s.customer_id and not (s.conversation_id and s.conversation_id in ids)
+    }
     by_customer: dict[str, list[Contact]] = {}
     for contact in contacts:
-        if contact.customer_id and contact.start is not None:
+        if contact.customer_id in wanted and contact.start is not None:
             by_customer.setdefault(contact.customer_id, []).append(contact)
     for group in by_customer.values():
         group.sort(key=lambda c: (c.start, c.id))
@@ -91,10 +96,10 @@ def join_surveys(
     chosen: dict[str, SurveyAnswers] = {}
     links: list[SurveyLink] = []
     unmatched = duplicates = 0
-    for survey in sorted(surveys, key=order):
+    for survey in sorted(survey_list, key=order):
         target: str | None = None
         how: Literal["conversation_id", "customer_id"] = "conversation_id"
-        if survey.conversation_id and survey.conversation_id in by_id:
+        if survey.conversation_id and survey.conversation_id in ids:
             target = survey.conversation_id
         elif survey.customer_id and survey.customer_id in by_customer:
             how = "customer_id"
@@ -122,16 +127,18 @@ def _mean(values: list[float]) -> float | None:
     return fmean(values) if values else None
 
 
-def voice_group(name: str, contacts: Sequence[Contact], responses: dict[str, SurveyAnswers]) -> VoiceGroup:
-    answered = [responses[c.id] for c in contacts if c.id in responses]
+def voice_group(name: str, conversation_ids: Sequence[str], responses: dict[str, SurveyAnswers]) -> VoiceGroup:
+    """The survey figures of a group of contacts, given by id (ids, not contacts: a company's
+    contacts are grouped several ways at once, and an id is shared where a contact is not)."""
+    answered = [responses[i] for i in conversation_ids if i in responses]
     csat = [float(s.csat) for s in answered if s.csat is not None]
     ces = [float(s.ces) for s in answered if s.ces is not None]
     fixed = [s.fixed for s in answered if s.fixed is not None]
     return VoiceGroup(
         group=name,
-        contacts=len(contacts),
+        contacts=len(conversation_ids),
         responses=len(answered),
-        response_rate=len(answered) / len(contacts) if contacts else None,
+        response_rate=len(answered) / len(conversation_ids) if conversation_ids else None,
         csat_mean=_mean(csat),
         csat_n=len(csat),
         ces_mean=_mean(ces),
@@ -153,28 +160,42 @@ def customer_voice(
     """Join surveys and summarise them overall, by outcome, by behaviour and by case path."""
     survey_list = list(surveys)
     responses, links, unmatched, duplicates = join_surveys(survey_list, contacts, case_of)
-    analysed = [c for c in contacts if c.outcome is not None]
-    by_outcome = tuple(
-        voice_group(o.value, [c for c in analysed if c.outcome is o], responses) for o in Outcome
-    )
+    # One pass, groups of ids: every contact is in several groups (all, outcome, behaviours, path).
+    everyone: list[str] = []
+    by_outcome_ids: dict[Outcome, list[str]] = {o: [] for o in Outcome}
+    present: dict[Behaviour, list[str]] = {b: [] for b in Behaviour}
+    paths: dict[str, list[str]] = {}
+    for contact in contacts:
+        cid = contact.id
+        everyone.append(cid)
+        if case_path is not None:
+            paths.setdefault(case_path(cid), []).append(cid)
+        if (outcome := contact.outcome) is not None:
+            by_outcome_ids[outcome].append(cid)
+            for b in Behaviour:
+                if contact.has(b):
+                    present[b].append(cid)
+    analysed = [cid for ids in by_outcome_ids.values() for cid in ids]
+    by_outcome = tuple(voice_group(o.value, by_outcome_ids[o], responses) for o in Outcome)
+
+    def absent(b: Behaviour) -> list[str]:
+        with_it = set(present[b])
+        return [cid for cid in analysed if cid not in with_it]
+
     by_behaviour = tuple(
         BehaviourVoice(
             behaviour=b,
-            present=voice_group(f"{b.value}: present", [c for c in analysed if c.has(b)], responses),
-            absent=voice_group(f"{b.value}: absent", [c for c in analysed if not c.has(b)], responses),
+            present=voice_group(f"{b.value}: present", present[b], responses),
+            absent=voice_group(f"{b.value}: absent", absent(b), responses),
         )
         for b in Behaviour
     )
-    paths: dict[str, list[Contact]] = {}
-    if case_path is not None:
-        for contact in contacts:
-            paths.setdefault(case_path(contact.id), []).append(contact)
     return CustomerVoice(
         surveys=len(survey_list),
         links=tuple(links),
         unmatched_surveys=unmatched,
         duplicate_surveys=duplicates,
-        overall=voice_group("all", contacts, responses),
+        overall=voice_group("all", everyone, responses),
         by_outcome=by_outcome,
         by_behaviour=by_behaviour,
         by_case_path=tuple(voice_group(name, members, responses) for name, members in sorted(paths.items())),

@@ -113,7 +113,8 @@ def insights_from_contacts(
         contacts = all_contacts
     agent_teams = team_of_agents(all_contacts)
     case_of = cases.case_of
-    commitments = check_commitments([c for c in all_contacts if c.id in case_of], case_of, agent_teams=agent_teams)
+    linked = all_contacts if len(case_of) == len(all_contacts) else [c for c in all_contacts if c.id in case_of]
+    commitments = check_commitments(linked, case_of, agent_teams=agent_teams)
     if team is not None or channel is not None:
         on_channel = {c.id for c in contacts}
         promises = [
@@ -144,7 +145,7 @@ def insights_from_contacts(
         channel=channel,
         window_days=window_days,
         contacts=len(contacts),
-        analysed=sum(1 for c in contacts if c.result is not None),
+        analysed=sum(1 for c in contacts if c.outcome is not None),  # no result built per contact
         cases=cases,
         commitments=commitments,
         voice=voice,

@@ -284,9 +284,10 @@ def find_root_causes(
 ) -> RootCauseSummary:
     """Aggregate blocks by named policy, system and contact reason; decide which contacts are blocked."""
     terms = terms or default_root_cause_terms()
-    by_id = {c.id: c for c in contacts}
     repeated = repeated_contacts(contacts, case_of)
     policies, systems = _charged(contacts, terms)
+    charged = {cid for named in (*policies.values(), *systems.values()) for cid in named}
+    by_id = {c.id: c for c in contacts if c.id in charged}  # only those a policy or system names
     policy_rows = [_row("policy", n, ch, by_id, repeated, forced_below) for n, ch in policies.items()]
     system_rows = [_row("system", n, ch, by_id, repeated, forced_below) for n, ch in systems.items()]
     policy_rows.sort(key=lambda r: (-r.cost, -r.contacts, r.name))

@@ -17,8 +17,9 @@ and never placed in the ranking, whatever their mean.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from statistics import fmean, median
 from typing import Literal
@@ -26,7 +27,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from fixfirst.insight.contacts import CLOSING_OUTCOMES, HELPFUL_OUTCOMES, Contact
+from fixfirst.insight.contacts import CLOSING_OUTCOMES, HELPFUL_OUTCOMES, Contact, positions_by, team_key
 from fixfirst.insight.customer_voice import VoiceGroup, voice_group
 from fixfirst.model import Behaviour, Outcome, SurveyAnswers
 
@@ -278,7 +279,7 @@ def _scorecard(
         if kind == "agent"
         else (AgentStyle.INSUFFICIENT_VOLUME if k < min_volume else AgentStyle.MIXED),
         style_reason=reason if kind == "agent" else "",
-        survey=voice_group(name, members, responses),
+        survey=voice_group(name, [c.id for c in members], responses),
         weekly=tuple(weekly),
         rank=RankEstimate(
             shrunk_mean=None,
@@ -294,7 +295,7 @@ def _scorecard(
 
 
 def rank_with_uncertainty(
-    groups: dict[str, Sequence[float]],
+    groups: Mapping[str, Sequence[float]],
     *,
     min_volume: int = DEFAULT_MIN_VOLUME,
     seed: int = 7,
@@ -364,52 +365,34 @@ def build_scorecards(
 ) -> tuple[tuple[Scorecard, ...], tuple[Scorecard, ...]]:
     """(agent scorecards, team scorecards), each sorted by rank then name."""
     thresholds = thresholds or StyleThresholds()
-    by_agent: dict[str, list[Contact]] = {}
-    by_team: dict[str, list[Contact]] = {}
-    for contact in contacts:
-        for agent in contact.agents:
-            by_agent.setdefault(agent, []).append(contact)
-        by_team.setdefault(contact.team or "(no team)", []).append(contact)
-    agent_cards = {
-        name: _scorecard(
-            "agent",
-            name,
-            agent_teams.get(name),
-            (name,),
-            members,
-            responses,
-            blocked,
-            name,
-            min_volume,
-            thresholds,
-        )
-        for name, members in by_agent.items()
-    }
-    team_cards = {
-        name: _scorecard(
-            "team",
-            name,
-            name,
-            tuple(sorted({a for c in members for a in c.agents})),
-            members,
-            responses,
-            blocked,
-            None,
-            min_volume,
-            thresholds,
-        )
-        for name, members in by_team.items()
-    }
+    # Groups hold positions (4 bytes a contact), not contacts: a group's contacts are fetched while
+    # its card is made, so only one group's are held at a time.
+    by_agent = positions_by(contacts, lambda contact: contact.agents)
+    by_team = positions_by(contacts, team_key)
 
-    def adjusted(members: Sequence[Contact]) -> list[float]:
-        return [p for c in members if (p := c.points) is not None and c.id not in blocked]
+    def cards(
+        kind: Literal["agent", "team"], groups: dict[str, array[int]]
+    ) -> tuple[dict[str, Scorecard], dict[str, array[float]]]:
+        made, adjusted = {}, {}
+        for name, positions in groups.items():
+            members = [contacts[p] for p in positions]
+            if kind == "agent":
+                made[name] = _scorecard(
+                    kind, name, agent_teams.get(name), (name,), members, responses, blocked, name, min_volume,
+                    thresholds,
+                )
+            else:
+                agents = tuple(sorted({a for c in members for a in c.agents}))
+                made[name] = _scorecard(
+                    kind, name, name, agents, members, responses, blocked, None, min_volume, thresholds
+                )
+            adjusted[name] = array("d", [p for c in members if (p := c.points) is not None and c.id not in blocked])
+        return made, adjusted
 
-    agent_ranks = rank_with_uncertainty(
-        {n: adjusted(m) for n, m in by_agent.items()}, min_volume=min_volume, seed=seed
-    )
-    team_ranks = rank_with_uncertainty(
-        {n: adjusted(m) for n, m in by_team.items()}, min_volume=min_volume, seed=seed
-    )
+    agent_cards, agent_scores = cards("agent", by_agent)
+    team_cards, team_scores = cards("team", by_team)
+    agent_ranks = rank_with_uncertainty(agent_scores, min_volume=min_volume, seed=seed)
+    team_ranks = rank_with_uncertainty(team_scores, min_volume=min_volume, seed=seed)
 
     def finish(cards: dict[str, Scorecard], ranks: dict[str, RankEstimate]) -> tuple[Scorecard, ...]:
         done = [

@@ -22,6 +22,7 @@ from fixfirst.insight.coaching import TeamCoachingPlan
 from fixfirst.insight.commitments import CommitmentSummary, Promise, PromiseStatus, PromiseTally
 from fixfirst.insight.contacts import Contact, build_contacts
 from fixfirst.insight.customer_voice import CustomerVoice, VoiceGroup
+from fixfirst.insight.id_index import IdIndex
 from fixfirst.insight.views import ConversationLike
 from fixfirst.model import AnalysisResult, Conversation
 from fixfirst.report.palette import outcome_name, outcome_rank
@@ -65,14 +66,21 @@ class ConversationsById(Mapping[str, ConversationLike]):
     """The conversations of `contacts` by id, each built when read: a report quotes a few hundred of
     a scope's contacts, and a stored contact's conversation is read back from its table's file."""
 
-    def __init__(self, contacts: Iterable[Contact]) -> None:
-        self._contacts = {c.id: c for c in contacts}
+    def __init__(self, contacts: Sequence[Contact]) -> None:
+        self._contacts = contacts
+        self._index = IdIndex.of_contacts(contacts)  # 12 bytes a contact, not a dict entry and a handle
 
     def __getitem__(self, conversation_id: str) -> ConversationLike:
-        return self._contacts[conversation_id].conversation
+        position = self._index.get(conversation_id)
+        if position is None:
+            raise KeyError(conversation_id)
+        return self._contacts[position].conversation
+
+    def __contains__(self, conversation_id: object) -> bool:  # without reading the conversation
+        return isinstance(conversation_id, str) and self._index.get(conversation_id) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._contacts)
+        return (c.id for c in self._contacts)
 
     def __len__(self) -> int:
         return len(self._contacts)

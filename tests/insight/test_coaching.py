@@ -134,3 +134,30 @@ def test_driver_effects_weight_priorities():
     # ownership's big effect now outranks the stonewall whose measured effect is small
     assert greg.items[0].behaviour == "ownership"
     assert greg.items[0].priority > next(i.priority for i in greg.items if i.behaviour == "policy_stonewall")
+
+
+def test_plans_keep_the_cards_order_and_take_team_examples_from_the_agents_own_team():
+    """Plans are made team by team (one team's contacts read at a time) but come back in the
+    scorecards' order, and a 'do more' example comes from the agent's own team."""
+    one = list(_team())
+    two_convs, two_results = [], []
+    for i in range(5):
+        c = conversation(f"b{i}", [("customer", "Refund?"), ("agent", "Hi. " + STONEWALL)], agent="bob",
+                         team="Team Two")
+        two_convs.append(c)
+        two_results.append(result(c, "unresolved", [finding(c, "policy_stonewall", 1, STONEWALL)], points=5.0))
+        c = conversation(f"a{i}", [("customer", "Late fee?"), ("agent", FIX)], agent="ann", team="Team Two")
+        two_convs.append(c)
+        two_results.append(
+            result(c, "resolved", [finding(c, "ownership", 1, "I've reversed the late fee")], points=95.0)
+        )
+    two = build_contacts(two_convs, two_results)
+    contacts = [x for pair in zip(one, two, strict=True) for x in pair]  # the teams interleaved
+    agent_teams = {"greg": "Team One", "priya": "Team One", "bob": "Team Two", "ann": "Team Two"}
+    agents, teams = build_scorecards(contacts, {}, {}, agent_teams, min_volume=1)
+    assert [c.team for c in agents] != sorted(c.team for c in agents)  # the cards' order mixes the teams
+    plans, _ = build_coaching(contacts, agents, teams, drivers=None)
+    assert [p.agent for p in plans] == [c.name for c in agents]
+    coached = [p for p in plans if p.agent in {"greg", "bob"}]
+    examples = {p.agent: next(i for i in p.items if i.behaviour == "ownership").best for p in coached}
+    assert examples["greg"].author == "priya" and examples["bob"].author == "ann"
