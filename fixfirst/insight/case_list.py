@@ -256,6 +256,11 @@ class CaseOf(Mapping[str, str]):
     def __len__(self) -> int:
         return self._cases.contact_count()
 
+    def case_size(self, conversation_id: str) -> int:
+        """How many contacts the case of `conversation_id` links (0 when none here does)."""
+        index = self._cases.index_of(conversation_id)
+        return 0 if index is None else self._cases.size(index)
+
     def __iter__(self) -> Iterator[str]:
         return self._cases.conversation_ids()
 

@@ -12,10 +12,11 @@ a customer id or a time each make their own case: they cannot be linked safely.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from array import array
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from fixfirst.insight.case_list import EMPTY_CASES, CaseFacts, CaseList, CaseOf
@@ -102,13 +103,7 @@ def group_contacts(
     """Partition contacts into cases: each a time-ordered list of positions in `contacts`."""
     space = TfidfSpace(_customer_text(c) for c in contacts)
     window = timedelta(days=window_days)
-    by_customer: dict[str, list[int]] = defaultdict(list)
-    for position, contact in enumerate(contacts):
-        if contact.customer_id and contact.start is not None:
-            by_customer[contact.customer_id].append(position)
-        else:
-            yield [position]
-    for positions in by_customer.values():
+    for positions in _by_customer(contacts):
         if len(positions) == 1:
             yield positions
             continue
@@ -146,6 +141,33 @@ def group_contacts(
             best.append(contact)
         for case in cases:
             yield [position_of[c.id] for c in case]
+
+
+def _by_customer(contacts: Sequence[Contact]) -> Iterator[list[int]]:
+    """Positions of each customer's contacts (in their order); a contact without a customer id or a
+    time alone. Grouped by sorting the customers' hashes (16 bytes a contact) instead of a dict of
+    lists (about 150 bytes a contact, most customers having one contact)."""
+    hashes, positions = array("q"), array("I")
+    for position, contact in enumerate(contacts):
+        if contact.customer_id and contact.start is not None:
+            hashes.append(hash(contact.customer_id))
+            positions.append(position)
+        else:
+            yield [position]
+    keys = np.frombuffer(hashes, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    ends = np.append(np.flatnonzero(np.diff(keys[order])) + 1, len(order))  # where each hash's run ends
+    start = 0
+    for end in ends:
+        if end - start == 1:
+            yield [positions[order[start]]]
+        else:
+            same_hash: dict[str | None, list[int]] = {}  # one customer, unless two ids share a hash
+            for at in order[start:end]:
+                position = positions[at]
+                same_hash.setdefault(contacts[position].customer_id, []).append(position)
+            yield from same_hash.values()
+        start = end
 
 
 def _last_seen(case: list[Contact]) -> datetime:

@@ -14,6 +14,8 @@ direction (+43 [+19, +69], n=131 is a clear effect of uncertain size), so it is 
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
@@ -95,6 +97,22 @@ def _fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return coefficients
 
 
+def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(x, axis=0, return_inverse=True)` for a 0/1 design, from one integer code a row
+    (leftmost column the highest bit, so the codes sort as the rows do) instead of sorting copies of
+    the float matrix: same distinct rows, same order, same inverse."""
+    width = x.shape[1]
+    if width > 62:
+        distinct, inverse = np.unique(x, axis=0, return_inverse=True)
+        return distinct, inverse.reshape(-1)
+    codes = np.zeros(x.shape[0], dtype=np.int64)
+    for column in range(width):
+        codes = (codes << 1) | (x[:, column] != 0)
+    unique_codes, inverse = np.unique(codes, return_inverse=True)
+    distinct = ((unique_codes[:, None] >> np.arange(width - 1, -1, -1)) & 1).astype(float)
+    return distinct, inverse.reshape(-1)
+
+
 def _signed(value: float) -> str:
     return f"{value:+.2f}" if abs(value) < 0.995 else f"{value:+.1f}"
 
@@ -158,26 +176,36 @@ def analyse_drivers(
 ) -> DriverAnalysis:
     """Fit target ~ outcome + behaviours and bootstrap an interval for every effect."""
     width_limit = _DEFAULT_MAX_WIDTH[target] if max_width is None else max_width
-    rows = []
+    # The surveyed rows as outcome, label set and value (the label sets are shared, the contacts are
+    # not kept): a million-contact scope has hundreds of thousands of surveyed rows.
+    outcomes: list[Outcome] = []
+    labels: list[frozenset[str]] = []
+    values = array("d")
     for contact in contacts:
         survey = responses.get(contact.id)
         if contact.outcome is None or survey is None:
             continue
         value = _target_value(survey, target)
         if value is not None:
-            rows.append((contact, value))
-    n = len(rows)
-    outcome_levels = [
-        o for o in Outcome if o is not reference_outcome and any(c.outcome is o for c, _ in rows)
-    ]
-    behaviours = [b for b in Behaviour if 0 < sum(1 for c, _ in rows if c.has(b)) < n]
+            outcomes.append(contact.outcome)
+            labels.append(contact.labels)
+            values.append(value)
+    n = len(values)
+    outcome_n = Counter(outcomes)
+    pairs_n = Counter(zip(labels, outcomes, strict=True))  # few distinct (label set, outcome) pairs
+
+    def with_label(b: Behaviour) -> int:
+        return sum(k for (label_set, _), k in pairs_n.items() if b in label_set)
+
+    outcome_levels = [o for o in Outcome if o is not reference_outcome and outcome_n[o] > 0]
+    behaviours = [b for b in Behaviour if 0 < with_label(b) < n]
     # A behaviour that all but coincides with one outcome (a deflective transfer and the deflected
     # outcome) cannot be separated from it: fitted together they split one effect arbitrarily
     # (issue 12 saw identical estimates). It is left out of the fit and reported once, with the outcome.
     collinear: dict[Behaviour, tuple[Outcome, float]] = {}
     for b in behaviours:
         for o in outcome_levels:
-            same = sum(1 for c, _ in rows if c.has(b) == (c.outcome is o)) / n
+            same = sum(k for (label_set, oc), k in pairs_n.items() if (b in label_set) == (oc is o)) / n
             if same >= COLLINEAR_AGREEMENT:
                 collinear[b] = (o, same)
                 break
@@ -201,12 +229,12 @@ def analyse_drivers(
         return base.model_copy(update={"note": f"not enough surveyed contacts to fit a model (n={n})"})
 
     x = np.ones((n, len(columns) + 1))
-    for i, (contact, _) in enumerate(rows):
-        for j, o in enumerate(outcome_levels):
-            x[i, j + 1] = float(contact.outcome is o)
-        for k, b in enumerate(behaviours):
-            x[i, len(outcome_levels) + k + 1] = float(contact.has(b))
-    y = np.array([value for _, value in rows])
+    for j, o in enumerate(outcome_levels):
+        x[:, j + 1] = np.fromiter((oc is o for oc in outcomes), dtype=bool, count=n)
+    for k, b in enumerate(behaviours):
+        x[:, len(outcome_levels) + k + 1] = np.fromiter((b in label_set for label_set in labels), dtype=bool, count=n)
+    del outcomes, labels
+    y = np.frombuffer(values, dtype=np.float64)
     point = _fit(x, y)
     residual = y - x @ point
     total = float(((y - y.mean()) ** 2).sum())
@@ -217,8 +245,7 @@ def analyse_drivers(
     # Every column is an indicator, so the design has few distinct rows: a resample's least squares
     # is that of the distinct rows, each weighted by how often the resample drew it, at its drawn
     # rows' mean. Same minimiser, O(n) counting per resample instead of a fit over n rows.
-    distinct, row_group = np.unique(x, axis=0, return_inverse=True)
-    row_group = row_group.reshape(-1)
+    distinct, row_group = _distinct_rows(x)
     for b in range(bootstrap):
         drawn = np.bincount(rng.integers(0, n, size=n), minlength=n).astype(float)
         weight = np.bincount(row_group, weights=drawn, minlength=len(distinct))
@@ -233,7 +260,7 @@ def analyse_drivers(
         return float(low), float(high)
 
     index = {name: j + 1 for j, name in enumerate(columns)}
-    count = {o: sum(1 for c, _ in rows if c.outcome is o) for o in Outcome}
+    count = {o: outcome_n[o] for o in Outcome}
     effects = []
 
     def outcome_column(o: Outcome) -> tuple[float, np.ndarray] | None:
@@ -257,7 +284,7 @@ def analyse_drivers(
             )
         )
     for behaviour in Behaviour:
-        present = sum(1 for c, _ in rows if c.has(behaviour))
+        present = with_label(behaviour)
         label = behaviour.value.replace("_", " ")
         if behaviour in collinear:
             outcome, same = collinear[behaviour]

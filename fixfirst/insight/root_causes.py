@@ -262,16 +262,17 @@ def policy_said_no(contact: Contact) -> bool:
 
 def repeated_contacts(contacts: Sequence[Contact], case_of: Mapping[str, str]) -> set[str]:
     """Ids of contacts followed by a later contact in the same case."""
-    last_of_case: dict[str, Contact] = {}
+    case_size = getattr(case_of, "case_size", None)  # a CaseOf knows which cases hold one contact
+    groups: dict[str, list[Contact]] = {}
     for contact in contacts:
-        case_id = case_of.get(contact.id, contact.id)
-        current = last_of_case.get(case_id)
-        if current is None or (contact.start or datetime.min, contact.id) > (
-            current.start or datetime.min,
-            current.id,
-        ):
-            last_of_case[case_id] = contact
-    return {c.id for c in contacts if last_of_case[case_of.get(c.id, c.id)].id != c.id}
+        if case_size is not None and case_size(contact.id) < 2:
+            continue  # alone in its case (most are): nothing follows it
+        groups.setdefault(case_of.get(contact.id, contact.id), []).append(contact)
+    repeated: set[str] = set()
+    for members in groups.values():
+        last = max(members, key=lambda c: (c.start or datetime.min, c.id))
+        repeated.update(c.id for c in members if c is not last)
+    return repeated
 
 
 def find_root_causes(

@@ -11,6 +11,7 @@ import pytest
 
 from fixfirst.insight.cases import CaseSummary, link_cases, summarise_cases
 from fixfirst.insight.contacts import build_contacts
+from fixfirst.insight.root_causes import repeated_contacts
 
 from .handmade import T0, conversation, finding, result
 
@@ -113,3 +114,13 @@ def test_cases_are_held_packed_not_as_records() -> None:
         tracemalloc.stop()
     assert summary.cases == 3001
     assert held / len(contacts) < 200, f"{held / len(contacts):.0f} bytes a contact"
+
+
+def test_repeated_contacts_skip_lone_cases_and_agree_with_a_plain_mapping() -> None:
+    contacts = _contacts(4)
+    summary = link_cases(contacts)
+    assert summary.case_of.case_size("c1-0") == 2 and summary.case_of.case_size("c1-2") == 1
+    assert summary.case_of.case_size("nope") == 0
+    expected = {f"c{n}-0" for n in range(4)}  # each first order contact is chased later
+    assert repeated_contacts(contacts, summary.case_of) == expected
+    assert repeated_contacts(contacts, dict(summary.case_of)) == expected

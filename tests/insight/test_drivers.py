@@ -118,3 +118,17 @@ def test_a_behaviour_that_coincides_with_an_outcome_is_reported_once_with_it():
     assert transfer.estimate is None and "goes with a deflection in 100%" in transfer.sentence
     assert effects["outcome:deflected-vs-unresolved"].estimate is not None
     assert effects["behaviour:scripted_empathy"].estimate is not None
+
+
+def test_distinct_rows_of_a_zero_one_design_are_numpys_unique_rows() -> None:
+    import numpy as np
+
+    from fixfirst.insight.drivers import _distinct_rows
+
+    rng = np.random.default_rng(5)
+    x = (rng.random((2000, 9)) < 0.3).astype(float)
+    x[:, 0] = 1.0
+    distinct, inverse = _distinct_rows(x)
+    expected, expected_inverse = np.unique(x, axis=0, return_inverse=True)
+    assert np.array_equal(distinct, expected) and np.array_equal(inverse, expected_inverse.reshape(-1))
+    assert np.array_equal(distinct[inverse], x)
