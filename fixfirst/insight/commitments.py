@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from fixfirst.insight.contacts import Contact, as_naive_utc
 from fixfirst.insight.deadlines import resolve_deadline
 from fixfirst.insight.lexicon_files import CaselessText, PromiseLanguage, any_of, default_promise_language
+from fixfirst.insight.promise_list import NO_LATER, NO_PROMISES, PromiseList
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.views import ConversationLike
 from fixfirst.model import Role, stable_id
@@ -76,13 +77,30 @@ class PromiseTally(BaseModel):
 
 
 class CommitmentSummary(BaseModel):
+    """Promise tallies by agent and team, and the promises themselves.
+
+    The promises are a packed `PromiseList` kept beside the fields, not a field: they grow with the
+    contacts, so they are never serialised with the summary (the dashboard keeps only the tallies).
+    """
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     end_of_data: datetime | None
-    promises: tuple[Promise, ...]
     by_agent: tuple[PromiseTally, ...]
     by_team: tuple[PromiseTally, ...]
     total: PromiseTally
+    _promises: PromiseList = PrivateAttr(default=NO_PROMISES)
+
+    @property
+    def promises(self) -> PromiseList:
+        """Every promise, in the order made (empty on a summary read back from JSON)."""
+        return self._promises
+
+    def narrowed(self, indices: Iterable[int]) -> CommitmentSummary:
+        """The same tallies with only the promises at `indices` (a team's or a channel's)."""
+        copy = self.model_copy()
+        copy._promises = self._promises.subset(indices)
+        return copy
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -154,39 +172,55 @@ def judge_promise(
     language: PromiseLanguage | None = None,
 ) -> tuple[PromiseStatus, str, Quote | None]:
     """Verdict for one promise from the later contacts of its case (time-ordered)."""
-    language = language or default_promise_language()
-    for contact in later:
+    status, reason, evidence, _ = _judge(made_at, deadline, later, end_of_data, language or default_promise_language())
+    return status, reason, evidence
+
+
+def _judge(
+    made_at: datetime | None,
+    deadline: datetime | None,
+    later: Sequence[Contact],
+    end_of_data: datetime | None,
+    language: PromiseLanguage,
+) -> tuple[PromiseStatus, str, Quote | None, int | None]:
+    """`judge_promise`, and the index in `later` of the contact that decided it (None when none did):
+    judged against that contact alone, the promise gets the same verdict."""
+    for index, contact in enumerate(later):
         if contact.start is None or (made_at is not None and not _before(made_at, contact.start)):
             continue
         after_deadline = deadline is None or not _before(contact.start, deadline)
         chase = _first_match_quote(contact, Role.CUSTOMER, language.chase)
         if chase is not None and after_deadline:
             when = "after the deadline" if deadline is not None else "in a later contact"
-            return PromiseStatus.BROKEN, f"the customer chased it {when} ({contact.id})", chase
+            return PromiseStatus.BROKEN, f"the customer chased it {when} ({contact.id})", chase, index
         done = _first_match_quote(contact, Role.CUSTOMER, language.done) or _first_match_quote(
             contact, Role.AGENT, language.done
         )
         if done is not None:
-            return PromiseStatus.KEPT, f"a later contact shows it done ({contact.id})", done
+            return PromiseStatus.KEPT, f"a later contact shows it done ({contact.id})", done, index
     if deadline is None:
-        return PromiseStatus.UNDATED, "no deadline given and no later chase or sign it was done", None
+        return PromiseStatus.UNDATED, "no deadline given and no later chase or sign it was done", None, None
     if end_of_data is not None and _before(deadline, end_of_data):
-        return PromiseStatus.KEPT, "the deadline passed with no chase from the customer", None
-    return PromiseStatus.PENDING, "the deadline had not passed by the end of the data", None
+        return PromiseStatus.KEPT, "the deadline passed with no chase from the customer", None, None
+    return PromiseStatus.PENDING, "the deadline had not passed by the end of the data", None, None
 
 
-def _tally(name: str, promises: Sequence[Promise]) -> PromiseTally:
-    counts = Counter(p.status for p in promises)
+def _tally(name: str, statuses: Sequence[PromiseStatus]) -> PromiseTally:
+    counts = Counter(statuses)
     judged = counts[PromiseStatus.KEPT] + counts[PromiseStatus.BROKEN]
     return PromiseTally(
         name=name,
-        made=len(promises),
+        made=len(statuses),
         kept=counts[PromiseStatus.KEPT],
         broken=counts[PromiseStatus.BROKEN],
         pending=counts[PromiseStatus.PENDING],
         undated=counts[PromiseStatus.UNDATED],
         keep_rate=counts[PromiseStatus.KEPT] / judged if judged else None,
     )
+
+
+def _time_order(contact: Contact) -> tuple[bool, datetime, str]:
+    return (contact.start is None, contact.start or datetime.min, contact.id)
 
 
 def check_commitments(
@@ -205,53 +239,63 @@ def check_commitments(
     # Promises first, then the later contacts of only the cases they were made in: grouping every
     # contact by case held a key and a list per contact (most make no promise).
     made = [
-        (contact, found)
-        for contact in contacts
+        (position, contact, found)
+        for position, contact in enumerate(contacts)
         if (found := extract_promises(contact.conversation, language=language))
     ]
-    promised_in = {case_of.get(contact.id, contact.id) for contact, _ in made}
-    members: dict[str, list[Contact]] = {}
-    for contact in contacts:
+    promised_in = {case_of.get(contact.id, contact.id) for _, contact, _ in made}
+    members: dict[str, list[int]] = {}
+    for position, contact in enumerate(contacts):
         key = case_of.get(contact.id, contact.id)
         if key in promised_in:
-            members.setdefault(key, []).append(contact)
+            members.setdefault(key, []).append(position)
     for group in members.values():
-        group.sort(key=lambda c: (c.start is None, c.start or datetime.min, c.id))
-    promises = []
-    for contact, found in made:
-        case_id = case_of.get(contact.id)
+        group.sort(key=lambda p: _time_order(contacts[p]))
+
+    def promise(
+        contact: Contact, found: tuple[Quote, datetime | None, datetime | None, str], later: Sequence[Contact]
+    ) -> tuple[Promise, int | None]:
+        evidence, made_at, deadline, phrase = found
+        owner = evidence.author or (contact.agents[0] if contact.agents else None)
+        status, reason, status_quote, decided = _judge(made_at, deadline, later, end_of_data, language)
+        record = Promise(
+            id=stable_id("promise", contact.id, evidence.turn, evidence.start),
+            conversation_id=contact.id,
+            case_id=case_of.get(contact.id),
+            owner=owner,
+            team=agent_teams.get(owner) if owner else contact.team,
+            made_at=made_at,
+            deadline=deadline,
+            deadline_phrase=phrase,
+            evidence=evidence,
+            status=status,
+            status_reason=reason,
+            status_evidence=status_quote,
+        )
+        return record, decided
+
+    def rebuild(position: int, nth: int, later: int) -> Promise:
+        contact = contacts[position]
+        found = extract_promises(contact.conversation, language=language)[nth]
+        return promise(contact, found, [] if later == NO_LATER else [contacts[later]])[0]
+
+    promises = PromiseList(contacts, rebuild)
+    by_agent: dict[str, list[PromiseStatus]] = {}
+    by_team: dict[str, list[PromiseStatus]] = {}
+    for position, contact, found_here in made:
         group = members[case_of.get(contact.id, contact.id)]
-        later = group[group.index(contact) + 1 :]
-        for evidence, made_at, deadline, phrase in found:
-            owner = evidence.author or (contact.agents[0] if contact.agents else None)
-            status, reason, status_quote = judge_promise(
-                made_at, deadline, later, end_of_data, language=language
-            )
-            promises.append(
-                Promise(
-                    id=stable_id("promise", contact.id, evidence.turn, evidence.start),
-                    conversation_id=contact.id,
-                    case_id=case_id,
-                    owner=owner,
-                    team=agent_teams.get(owner) if owner else contact.team,
-                    made_at=made_at,
-                    deadline=deadline,
-                    deadline_phrase=phrase,
-                    evidence=evidence,
-                    status=status,
-                    status_reason=reason,
-                    status_evidence=status_quote,
-                )
-            )
-    by_agent: dict[str, list[Promise]] = {}
-    by_team: dict[str, list[Promise]] = {}
-    for promise in promises:
-        by_agent.setdefault(promise.owner or "(unknown)", []).append(promise)
-        by_team.setdefault(promise.team or "(no team)", []).append(promise)
-    return CommitmentSummary(
+        later = group[group.index(position) + 1 :]
+        later_contacts = [contacts[p] for p in later]
+        for nth, found in enumerate(found_here):
+            record, decided = promise(contact, found, later_contacts)
+            promises.append(record, position, nth, NO_LATER if decided is None else later[decided])
+            by_agent.setdefault(record.owner or "(unknown)", []).append(record.status)
+            by_team.setdefault(record.team or "(no team)", []).append(record.status)
+    summary = CommitmentSummary(
         end_of_data=end_of_data,
-        promises=tuple(promises),
         by_agent=tuple(_tally(name, ps) for name, ps in sorted(by_agent.items())),
         by_team=tuple(_tally(name, ps) for name, ps in sorted(by_team.items())),
-        total=_tally("all", promises),
+        total=_tally("all", list(promises.statuses())),
     )
+    summary._promises = promises
+    return summary

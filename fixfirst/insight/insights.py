@@ -117,11 +117,13 @@ def insights_from_contacts(
     commitments = check_commitments(linked, case_of, agent_teams=agent_teams)
     if team is not None or channel is not None:
         on_channel = {c.id for c in contacts}
-        promises = [
-            p for p in commitments.promises
-            if (team is None or p.team == team) and (channel is None or p.conversation_id in on_channel)
-        ]
-        commitments = commitments.model_copy(update={"promises": tuple(promises)})
+        promises = commitments.promises
+        commitments = commitments.narrowed(
+            i
+            for i in range(len(promises))
+            if (team is None or promises.team(i) == team)
+            and (channel is None or promises.conversation_id(i) in on_channel)
+        )
 
     def case_path(conversation_id: str) -> str:
         index = cases.items.index_of(conversation_id)

@@ -251,13 +251,19 @@ def _promise_examples(
 ) -> tuple[PromiseRow, ...]:
     """Broken promises first (they are what to act on), then kept ones so a reader sees both; time order."""
 
+    promises = commitments.promises
+
     def judged(status: PromiseStatus, limit: int) -> list[PromiseRow]:
-        chosen = sorted(
-            (p for p in commitments.promises if p.status is status and p.conversation_id in scope_ids),
-            key=lambda p: (p.made_at is None, p.made_at or datetime.min.replace(tzinfo=UTC), p.id),
+        chosen = sorted(  # from the packed columns: (made_at is None, made_at, id), no record built
+            (
+                i
+                for i in range(len(promises))
+                if promises.status(i) is status and promises.conversation_id(i) in scope_ids
+            ),
+            key=promises.sort_key,
         )
         # Rows only until `limit` are made: each reads its conversation back, and there may be thousands.
-        rows = (r for p in chosen if (r := _promise(p, conversations)) is not None)
+        rows = (r for i in chosen if (r := _promise(promises[i], conversations)) is not None)
         return list(itertools.islice(rows, max(limit, 0)))
 
     broken = judged(PromiseStatus.BROKEN, BROKEN_EXAMPLES)

@@ -155,7 +155,7 @@ def dashboard_copy(insights: Insights) -> ScopeAggregates:
     kept = insights.model_copy(
         update={
             "cases": _rebuilt(insights.cases),
-            "commitments": _rebuilt(insights.commitments, promises=()),
+            "commitments": _rebuilt(insights.commitments),
             "voice": _rebuilt(insights.voice, links=(), responses={}),
             "root_causes": _rebuilt(insights.root_causes, blocked={}),
         }
