@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from fixfirst.insight import Insights
 from fixfirst.insight.contact_table import ContactTable
 from fixfirst.insight.contacts import HeldContact, contact_of
+from fixfirst.insight.id_index import IdIndex
 from fixfirst.insight.insights import insights_from_contacts
 from fixfirst.insight.views import PlainConversation, ResultView, TurnParts
 from fixfirst.model import Outcome, Role, SurveyAnswers
@@ -55,12 +57,7 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
     contacts = ContactTable()
     for row in store.iter_analysed_rows(company=scope.company, started=(scope.start, scope.end)):
         contacts.add(contact_of_rows(row))
-    wanted = set(contacts.ids)
-    customers = {customer for customer in contacts.customer_ids if customer}
-    surveys = [  # held as the answers alone: a `Survey` model costs 3-4x the memory
-        SurveyAnswers.of(s) for s in store.iter_surveys() if s.conversation_id in wanted or s.customer_id in customers
-    ]
-    del wanted, customers
+    surveys = list(_surveys_of(store, contacts))
     insights = insights_from_contacts(
         contacts,
         surveys,
@@ -70,6 +67,22 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
         channel=scope.channel,
     )
     return LoadedInsights(insights, contacts)
+
+
+def _surveys_of(store: Store, contacts: ContactTable) -> Iterator[SurveyAnswers]:
+    """The surveys of the contacts read or of their customers, held as the answers alone (a `Survey`
+    model costs 3-4x the memory), naming their conversation and customer by the table's own strings
+    (a survey's copies of those ids cost 130 bytes)."""
+    conversations, customers = IdIndex(contacts.ids), IdIndex(contacts.customer_ids)
+    for survey in store.iter_surveys():
+        at = None if survey.conversation_id is None else conversations.get(survey.conversation_id)
+        of = None if survey.customer_id is None else customers.get(survey.customer_id)
+        if at is None and of is None:
+            continue
+        yield SurveyAnswers.of(survey).with_keys(
+            conversation_id=survey.conversation_id if at is None else contacts.ids[at],
+            customer_id=survey.customer_id if of is None else contacts.customer_ids[of],
+        )
 
 
 def contact_of_rows(rows: AnalysedRows) -> HeldContact:

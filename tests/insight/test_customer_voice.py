@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fixfirst.insight.contacts import build_contacts
-from fixfirst.insight.customer_voice import customer_voice
+from fixfirst.insight.customer_voice import CustomerVoice, customer_voice
 from fixfirst.model import FixedAnswer, Survey, SurveyAnswers
 
 from .handmade import T0, conversation, finding, result
@@ -79,3 +79,20 @@ def test_models_and_stored_answers_join_alike_and_the_answers_are_kept_without_t
     assert isinstance(kept, SurveyAnswers) and not hasattr(kept, "comment")
     assert (kept.id, kept.csat, kept.ces, kept.fixed, kept.empathy) == ("s1", 5, 6, FixedAnswer.YES, 4)
     assert from_models.responses["b"].customer_id == "cust-1"
+
+
+def test_links_name_the_survey_and_case_and_are_not_serialised_with_the_figures():
+    contacts = _contacts()
+    surveys = [
+        Survey(id="s1", conversation_id="a", csat=5),
+        Survey(id="s3", customer_id="cust-1", csat=1, submitted_at=T0 + timedelta(days=3)),
+    ]
+    voice = customer_voice(surveys, contacts, {"a": "k1", "b": "k2"})
+    links = [(x.survey_id, x.conversation_id, x.case_id, x.joined_by) for x in voice.links]
+    # Join order is submission order, unknown times last.
+    assert links == [("s3", "b", "k2", "customer_id"), ("s1", "a", "k1", "conversation_id")]
+    assert voice.links[-1] == voice.links[1] and voice.links[:1] == [voice.links[0]]
+    text = voice.model_dump_json()
+    assert "links" not in text and "k1" not in text
+    again = CustomerVoice.model_validate_json(text)
+    assert len(again.links) == 0 and again.model_dump() == voice.model_dump()
