@@ -18,6 +18,7 @@ A chase before the deadline is impatience, not a broken promise, and is skipped.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -238,12 +239,14 @@ def check_commitments(
         end_of_data = max((c.end for c in contacts if c.end is not None), default=None)
     # Promises first, then the later contacts of only the cases they were made in: grouping every
     # contact by case held a key and a list per contact (most make no promise).
-    made = [
-        (position, contact, found)
-        for position, contact in enumerate(contacts)
-        if (found := extract_promises(contact.conversation, language=language))
-    ]
-    promised_in = {case_of.get(contact.id, contact.id) for _, contact, _ in made}
+    # Positions only: a promise's quotes are extracted again when it is judged, rather than holding
+    # every promising contact's quotes through the grouping.
+    made = array("I")
+    promised_in: set[str] = set()
+    for position, contact in enumerate(contacts):
+        if extract_promises(contact.conversation, language=language):
+            made.append(position)
+            promised_in.add(case_of.get(contact.id, contact.id))
     members: dict[str, list[int]] = {}
     for position, contact in enumerate(contacts):
         key = case_of.get(contact.id, contact.id)
@@ -282,11 +285,12 @@ def check_commitments(
     promises = PromiseList(contacts, rebuild)
     by_agent: dict[str, list[PromiseStatus]] = {}
     by_team: dict[str, list[PromiseStatus]] = {}
-    for position, contact, found_here in made:
+    for position in made:
+        contact = contacts[position]
         group = members[case_of.get(contact.id, contact.id)]
         later = group[group.index(position) + 1 :]
         later_contacts = [contacts[p] for p in later]
-        for nth, found in enumerate(found_here):
+        for nth, found in enumerate(extract_promises(contact.conversation, language=language)):
             record, decided = promise(contact, found, later_contacts)
             promises.append(record, position, nth, NO_LATER if decided is None else later[decided])
             by_agent.setdefault(record.owner or "(unknown)", []).append(record.status)

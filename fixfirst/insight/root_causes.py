@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact
+from fixfirst.insight.contacts import HELPFUL_OUTCOMES, Contact, positions_by
 from fixfirst.insight.lexicon_files import CaselessText, RootCauseTerms, any_of, default_root_cause_terms
 from fixfirst.insight.quotes import Quote, quote
 from fixfirst.insight.views import ConversationLike
@@ -321,11 +321,9 @@ def find_root_causes(
             if name is not None:
                 blocked[contact.id] = f"policy:{name}"
 
-    reasons: dict[str, list[Contact]] = {}
-    for contact in contacts:
-        reasons.setdefault(contact.reason, []).append(contact)
     reason_rows = []
-    for reason, members in reasons.items():
+    for reason, positions in positions_by(contacts, lambda contact: (contact.reason,)).items():
+        members = [contacts[p] for p in positions]  # one reason's contacts at a time
         analysed = [c for c in members if c.outcome is not None]
         outcomes = Counter(str(c.outcome) for c in analysed)
         reason_rows.append(
