@@ -14,11 +14,11 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import overload
 
 import numpy as np
 from pydantic import Field
 
+from fixfirst.insight.built_on_read import BuiltOnRead
 from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact
 from fixfirst.insight.id_index import IdIndex
 from fixfirst.insight.quotes import Quote, quote
@@ -56,7 +56,7 @@ def case_id_of(first: Contact) -> str:
     return stable_id("case", first.customer_id or f"unknown:{first.id}", first.id)
 
 
-class CaseList(Sequence[CaseFacts]):
+class CaseList(BuiltOnRead[CaseFacts]):
     """Cases in report order (opened first; no time last; then id), each read as a `CaseFacts`."""
 
     def __init__(
@@ -197,7 +197,7 @@ class CaseList(Sequence[CaseFacts]):
     def _members_of(self, index: int) -> array[int]:
         return self._members[self._ends[index - 1] if index else 0 : self._ends[index]]
 
-    def _record(self, index: int) -> CaseFacts:
+    def _item(self, index: int) -> CaseFacts:
         members = [self._contacts[p] for p in self._members_of(index)]
         first = members[0]
         case = Case(
@@ -222,20 +222,6 @@ class CaseList(Sequence[CaseFacts]):
 
     def __len__(self) -> int:
         return len(self._ends)
-
-    @overload
-    def __getitem__(self, index: int) -> CaseFacts: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[CaseFacts]: ...
-
-    def __getitem__(self, index: int | slice) -> CaseFacts | list[CaseFacts]:
-        if isinstance(index, slice):
-            return [self._record(i) for i in range(len(self))[index]]
-        return self._record(range(len(self))[index])
-
-    def __iter__(self) -> Iterator[CaseFacts]:
-        return (self._record(i) for i in range(len(self)))
 
 
 class CaseOf(Mapping[str, str]):

@@ -23,11 +23,12 @@ import os
 import pickle
 import tempfile
 from array import array
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 from functools import lru_cache, partial
-from typing import Generic, TypeVar, overload
+from typing import Generic, TypeVar
 
+from fixfirst.insight.built_on_read import BuiltOnRead
 from fixfirst.insight.contacts import Contact
 from fixfirst.insight.views import ConversationView, PackedTurns, ResultView, SpanView, packed_findings
 from fixfirst.model import Outcome, Role
@@ -120,7 +121,7 @@ def _read_turns(spill: _Spill, row: int) -> tuple[datetime | None, PackedTurns, 
     return started_at, packed, spans
 
 
-class ContactTable(Sequence[Contact]):
+class ContactTable(BuiltOnRead["StoredContact"]):
     """Contacts added one by one (`add`), read back as `StoredContact`s equal, attribute by
     attribute, to what was added."""
 
@@ -216,20 +217,8 @@ class ContactTable(Sequence[Contact]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    @overload
-    def __getitem__(self, index: int) -> StoredContact: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[StoredContact]: ...
-
-    def __getitem__(self, index: int | slice) -> StoredContact | list[StoredContact]:
-        if isinstance(index, slice):
-            return [StoredContact(self, row) for row in range(len(self))[index]]
-        row = range(len(self))[index]  # negative indices and bounds, as a list
-        return StoredContact(self, row)
-
-    def __iter__(self) -> Iterator[StoredContact]:
-        return (StoredContact(self, row) for row in range(len(self)))
+    def _item(self, index: int) -> StoredContact:
+        return StoredContact(self, index)
 
 
 class StoredContact(Contact):

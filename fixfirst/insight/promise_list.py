@@ -14,8 +14,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
+from fixfirst.insight.built_on_read import BuiltOnRead
 from fixfirst.model import stable_id
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def _micros(moment: datetime | None) -> int:
     return (aware - _EPOCH) // _MICROSECOND
 
 
-class PromiseList(Sequence["Promise"]):
+class PromiseList(BuiltOnRead["Promise"]):
     """Promises in the order they were made (contact after contact, sentence after sentence)."""
 
     def __init__(self, contacts: Sequence[object], rebuild: Rebuild | None) -> None:
@@ -98,26 +99,12 @@ class PromiseList(Sequence["Promise"]):
         promise_id = stable_id("promise", self.conversation_id(index), self._turn[index], self._start[index])
         return made_at == _NO_TIME, 0 if made_at == _NO_TIME else made_at, promise_id
 
-    def _record(self, index: int) -> Promise:
+    def _item(self, index: int) -> Promise:
         assert self._rebuild is not None
         return self._rebuild(self._position[index], self._nth[index], self._later[index])
 
     def __len__(self) -> int:
         return len(self._position)
-
-    @overload
-    def __getitem__(self, index: int) -> Promise: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Promise]: ...
-
-    def __getitem__(self, index: int | slice) -> Promise | list[Promise]:
-        if isinstance(index, slice):
-            return [self._record(i) for i in range(len(self))[index]]
-        return self._record(range(len(self))[index])
-
-    def __iter__(self) -> Iterator[Promise]:
-        return (self._record(i) for i in range(len(self)))
 
 
 NO_PROMISES = PromiseList((), None)
