@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 from pydantic import Field
@@ -22,14 +22,13 @@ from fixfirst.insight.built_on_read import BuiltOnRead
 from fixfirst.insight.contacts import CLOSING_OUTCOMES, Contact
 from fixfirst.insight.id_index import IdIndex
 from fixfirst.insight.quotes import Quote, quote
+from fixfirst.insight.views import epoch_micros
 from fixfirst.model import Behaviour, Case, Outcome, stable_id
 from fixfirst.model.frozen import frozen_record
 
 _PREFIX = "case-"
 _DIGEST_BYTES = 10  # stable_id keeps 20 hex digits
 _NOT_LINKED = 0xFFFFFFFF
-_EPOCH = datetime(1970, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
 _FCR_CODE = {None: -1, False: 0, True: 1}
 _FCR_VALUE = {-1: None, 0: False, 1: True}
 _EFFORT, _GAP = 1, 2
@@ -76,10 +75,15 @@ class CaseList(BuiltOnRead[CaseFacts]):
         self._digests = digests
         self._fcr = fcr
         self._flags = flags
-        self._case_at = array("I", [_NOT_LINKED]) * len(contacts)  # position -> case index
-        for index in range(len(ends)):
+
+    @cached_property
+    def _case_at(self) -> array[int]:
+        """Position in `contacts` -> index of its case here (built at the first lookup)."""
+        case_at = array("I", [_NOT_LINKED]) * len(self._contacts)
+        for index in range(len(self._ends)):
             for position in self._members_of(index):
-                self._case_at[position] = index
+                case_at[position] = index
+        return case_at
 
     @classmethod
     def link(cls, contacts: Sequence[Contact], groups: Iterable[Sequence[int]]) -> CaseList:
@@ -101,50 +105,31 @@ class CaseList(BuiltOnRead[CaseFacts]):
             )
             start = first.start
             no_time.append(start is None)
-            opened.append(0 if start is None else (start - _EPOCH) // _MICROSECOND)
+            opened.append(0 if start is None else epoch_micros(start))
         # Report order as summarise_cases always had it: (no time, opened, id); the digest's bytes
         # sort as its hex id does.
         keys = np.frombuffer(bytes(digests), dtype=np.uint8).reshape(-1, _DIGEST_BYTES)
         hi = keys[:, :8].copy().view(">u8").ravel() if len(keys) else np.empty(0, ">u8")
         lo = keys[:, 8:].copy().view(">u2").ravel() if len(keys) else np.empty(0, ">u2")
         order = np.lexsort((lo, hi, np.frombuffer(opened, dtype=np.int64), np.frombuffer(no_time, dtype=np.int8)))
-        return cls._reordered(contacts, IdIndex.of_contacts(contacts), members, ends, bytes(digests), fcr, flags, order)
-
-    @classmethod
-    def _reordered(
-        cls,
-        contacts: Sequence[Contact],
-        positions: IdIndex,
-        members: array[int],
-        ends: array[int],
-        digests: bytes,
-        fcr: array[int],
-        flags: bytes | bytearray,
-        order: Iterable[int],
-    ) -> CaseList:
-        kept_members, kept_ends, kept_digests = array("I"), array("I"), bytearray()
-        kept_fcr, kept_flags = array("b"), bytearray()
-        for index in order:
-            index = int(index)
-            kept_members.extend(members[ends[index - 1] if index else 0 : ends[index]])
-            kept_ends.append(len(kept_members))
-            kept_digests += digests[index * _DIGEST_BYTES : (index + 1) * _DIGEST_BYTES]
-            kept_fcr.append(fcr[index])
-            kept_flags.append(flags[index])
-        return cls(contacts, positions, kept_members, kept_ends, bytes(kept_digests), kept_fcr, bytes(kept_flags))
+        linked = cls(contacts, IdIndex.of_contacts(contacts), members, ends, bytes(digests), fcr, bytes(flags))
+        return linked._in_order(order)
 
     def subset(self, indices: Iterable[int]) -> CaseList:
         """The cases at `indices` (kept in report order), over the same contacts."""
-        return self._reordered(
-            self._contacts,
-            self._positions,
-            self._members,
-            self._ends,
-            self._digests,
-            self._fcr,
-            self._flags,
-            sorted(indices),
-        )
+        return self._in_order(sorted(indices))
+
+    def _in_order(self, order: Iterable[int]) -> CaseList:
+        """The cases at the indices of `order`, in that order, over the same contacts and index."""
+        members, ends, digests, fcr, flags = array("I"), array("I"), bytearray(), array("b"), bytearray()
+        for index in order:
+            index = int(index)
+            members.extend(self._members_of(index))
+            ends.append(len(members))
+            digests += self._digests[index * _DIGEST_BYTES : (index + 1) * _DIGEST_BYTES]
+            fcr.append(self._fcr[index])
+            flags.append(self._flags[index])
+        return CaseList(self._contacts, self._positions, members, ends, bytes(digests), fcr, bytes(flags))
 
     # Columns, read without building a record.
     def size(self, index: int) -> int:

@@ -30,15 +30,20 @@ from typing import Generic, TypeVar
 
 from fixfirst.insight.built_on_read import BuiltOnRead
 from fixfirst.insight.contacts import Contact
-from fixfirst.insight.views import ConversationView, PackedTurns, ResultView, SpanView, packed_findings
+from fixfirst.insight.views import (
+    NO_TIME,
+    ConversationView,
+    PackedTurns,
+    ResultView,
+    SpanView,
+    epoch_micros,
+    packed_findings,
+)
 from fixfirst.model import Outcome, Role
 
 T = TypeVar("T", bound=Hashable)
 
-#: Stands for "no time" in a time column (no real time is this far from 1970).
-_NO_TIME = -(2**63)
 _EPOCH = datetime(1970, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
 #: Conversations whose turns stay built after a read: modules read one contact's turns a few times
 #: in a row (its reason, then a quote from it).
 KEPT_BUILT = 256
@@ -78,11 +83,11 @@ class _Times:
     def append(self, moment: datetime | None) -> None:
         if moment is not None and moment.tzinfo is not None:
             raise ValueError(f"a contact's times are naive UTC, got {moment.isoformat()}")
-        self._micros.append(_NO_TIME if moment is None else (moment - _EPOCH) // _MICROSECOND)
+        self._micros.append(epoch_micros(moment))
 
     def __getitem__(self, row: int) -> datetime | None:
         micros = self._micros[row]
-        return None if micros == _NO_TIME else _EPOCH + timedelta(microseconds=micros)
+        return None if micros == NO_TIME else _EPOCH + timedelta(microseconds=micros)
 
 
 class _Spill:

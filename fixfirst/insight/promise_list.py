@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from fixfirst.insight.built_on_read import BuiltOnRead
+from fixfirst.insight.views import NO_TIME, epoch_micros
 from fixfirst.model import stable_id
 
 if TYPE_CHECKING:
@@ -24,20 +24,9 @@ if TYPE_CHECKING:
 
 #: Position of "no later contact decided it" in the later-contact column.
 NO_LATER = 0xFFFFFFFF
-_NO_TIME = -(2**63)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 
 #: Builds a promise again: (contact position, index among that contact's promises, later position).
 Rebuild = Callable[[int, int, int], "Promise"]
-
-
-def _micros(moment: datetime | None) -> int:
-    """Microseconds since 1970 (naive = UTC), an instant's order for sorting promises by time."""
-    if moment is None:
-        return _NO_TIME
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return (aware - _EPOCH) // _MICROSECOND
 
 
 class PromiseList(BuiltOnRead["Promise"]):
@@ -62,7 +51,7 @@ class PromiseList(BuiltOnRead["Promise"]):
         self._later.append(later)
         self._status.append(promise.status)
         self._team.append(promise.team)
-        self._made_at.append(_micros(promise.made_at))
+        self._made_at.append(epoch_micros(promise.made_at))
         self._turn.append(promise.evidence.turn)
         self._start.append(promise.evidence.start)
 
@@ -97,7 +86,7 @@ class PromiseList(BuiltOnRead["Promise"]):
         """(no time, time, id): the order of `(made_at is None, made_at, id)` over the records."""
         made_at = self._made_at[index]
         promise_id = stable_id("promise", self.conversation_id(index), self._turn[index], self._start[index])
-        return made_at == _NO_TIME, 0 if made_at == _NO_TIME else made_at, promise_id
+        return made_at == NO_TIME, 0 if made_at == NO_TIME else made_at, promise_id
 
     def _item(self, index: int) -> Promise:
         assert self._rebuild is not None

@@ -61,13 +61,17 @@ _NAIVE_EPOCH = datetime(1970, 1, 1)
 _AWARE_EPOCH = _NAIVE_EPOCH.replace(tzinfo=UTC)
 
 
-#: Stands for "no time" among a conversation's turn times (no real time is this far from 1970).
-_NO_TIME = -(2**63)
+#: Stands for "no time" in a column of times (no real time is this far from 1970).
+NO_TIME = -(2**63)
 #: Start of a packed blob: the number of turns, then whether times follow (1) or not (0).
 _HEAD = struct.Struct("<IB")
 
 
-def _micros(moment: datetime) -> int:
+def epoch_micros(moment: datetime | None) -> int:
+    """Microseconds since 1970 (a naive time is read as UTC; None is `NO_TIME`): 8 bytes in an array
+    where a datetime object costs 48, and the same order as the times themselves."""
+    if moment is None:
+        return NO_TIME
     epoch = _NAIVE_EPOCH if moment.tzinfo is None else _AWARE_EPOCH
     return (moment - epoch) // timedelta(microseconds=1)
 
@@ -136,7 +140,7 @@ class PackedTurns:
         micros = stamps_kept = zone = None
         if len(zones) == 1:
             zone = next(iter(zones))
-            micros = array("q", (_NO_TIME if s is None else _micros(s) for s in stamps))
+            micros = array("q", (epoch_micros(s) for s in stamps))
         elif zones:
             stamps_kept = tuple(stamps)
         width = _author_width(len(authors))
@@ -168,7 +172,7 @@ class PackedTurns:
         if self.stamps is not None:
             return self.stamps[index]
         micros = _decoded(self)[1]
-        if micros is None or micros[index] == _NO_TIME:
+        if micros is None or micros[index] == NO_TIME:
             return None
         if self.zone is None:
             return _NAIVE_EPOCH + timedelta(microseconds=micros[index])
