@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from statistics import fmean
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from fixfirst.insight.built_on_read import BuiltOnRead
 from fixfirst.insight.contacts import Contact, as_naive_utc
+from fixfirst.insight.id_index import IdIndex
 from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey, SurveyAnswers
 from fixfirst.model.frozen import frozen_record
 
@@ -132,11 +132,13 @@ def join_surveys(
 ) -> tuple[dict[str, SurveyAnswers], SurveyLinks, int, int]:
     """(conversation id -> survey, links, unmatched count, duplicate count)."""
     survey_list = list(surveys)
-    ids = {c.id for c in contacts}
+    index = IdIndex.of_contacts(contacts)  # not a set of a million ids
+
+    def here(conversation_id: str | None) -> bool:
+        return conversation_id is not None and index.get(conversation_id) is not None
+
     # Contacts by customer only for the customers of surveys that name no contact here (most name one).
-    wanted = {
-        s.customer_id for s in survey_list if s.customer_id and not (s.conversation_id and s.conversation_id in ids)
-    }
+    wanted = {s.customer_id for s in survey_list if s.customer_id and not here(s.conversation_id)}
     by_customer: dict[str, list[Contact]] = {}
     for contact in contacts:
         if contact.customer_id in wanted and contact.start is not None:
@@ -153,7 +155,7 @@ def join_surveys(
     for survey in sorted(survey_list, key=order):
         target: str | None = None
         how: Literal["conversation_id", "customer_id"] = "conversation_id"
-        if survey.conversation_id and survey.conversation_id in ids:
+        if here(survey.conversation_id):
             target = survey.conversation_id
         elif survey.customer_id and survey.customer_id in by_customer:
             how = "customer_id"
@@ -173,32 +175,58 @@ def join_surveys(
     return chosen, links, unmatched, duplicates
 
 
-def _mean(values: list[float]) -> float | None:
-    return fmean(values) if values else None
+class VoiceTally:
+    """A group's survey figures added up contact by contact: counts and integer sums, not a list of
+    the group's ids (every contact is in several groups, and a million ids are not shared strings
+    when a table packs them). The means equal `fmean` over the answers: integer answers sum exactly."""
+
+    __slots__ = ("contacts", "responses", "_csat", "_csat_n", "_ces", "_ces_n", "_yes", "_clear_no", "_fixed_n")
+
+    def __init__(self) -> None:
+        self.contacts = self.responses = 0
+        self._csat = self._csat_n = self._ces = self._ces_n = 0
+        self._yes = self._clear_no = self._fixed_n = 0
+
+    def add(self, survey: SurveyAnswers | None) -> None:
+        """Count one contact and its survey (None: it has none)."""
+        self.contacts += 1
+        if survey is None:
+            return
+        self.responses += 1
+        if survey.csat is not None:
+            self._csat += survey.csat
+            self._csat_n += 1
+        if survey.ces is not None:
+            self._ces += survey.ces
+            self._ces_n += 1
+        if survey.fixed is not None:
+            self._fixed_n += 1
+            self._yes += survey.fixed is FixedAnswer.YES
+            self._clear_no += survey.fixed is FixedAnswer.CLEAR_NO
+
+    def group(self, name: str) -> VoiceGroup:
+        fixed_n = self._fixed_n
+        return VoiceGroup(
+            group=name,
+            contacts=self.contacts,
+            responses=self.responses,
+            response_rate=self.responses / self.contacts if self.contacts else None,
+            csat_mean=self._csat / self._csat_n if self._csat_n else None,
+            csat_n=self._csat_n,
+            ces_mean=self._ces / self._ces_n if self._ces_n else None,
+            ces_n=self._ces_n,
+            fixed_yes_rate=self._yes / fixed_n if fixed_n else None,
+            fixed_clear_no_rate=self._clear_no / fixed_n if fixed_n else None,
+            fixed_n=fixed_n,
+        )
 
 
-def voice_group(name: str, conversation_ids: Sequence[str], responses: dict[str, SurveyAnswers]) -> VoiceGroup:
-    """The survey figures of a group of contacts, given by id (ids, not contacts: a company's
-    contacts are grouped several ways at once, and an id is shared where a contact is not)."""
-    answered = [responses[i] for i in conversation_ids if i in responses]
-    csat = [float(s.csat) for s in answered if s.csat is not None]
-    ces = [float(s.ces) for s in answered if s.ces is not None]
-    fixed = [s.fixed for s in answered if s.fixed is not None]
-    return VoiceGroup(
-        group=name,
-        contacts=len(conversation_ids),
-        responses=len(answered),
-        response_rate=len(answered) / len(conversation_ids) if conversation_ids else None,
-        csat_mean=_mean(csat),
-        csat_n=len(csat),
-        ces_mean=_mean(ces),
-        ces_n=len(ces),
-        fixed_yes_rate=sum(1 for f in fixed if f is FixedAnswer.YES) / len(fixed) if fixed else None,
-        fixed_clear_no_rate=sum(1 for f in fixed if f is FixedAnswer.CLEAR_NO) / len(fixed)
-        if fixed
-        else None,
-        fixed_n=len(fixed),
-    )
+def voice_group(name: str, conversation_ids: Iterable[str], responses: Mapping[str, SurveyAnswers]) -> VoiceGroup:
+    """The survey figures of a group of contacts, given by id."""
+    tally = VoiceTally()
+    for conversation_id in conversation_ids:
+        tally.add(responses.get(conversation_id))
+    return tally.group(name)
 
 
 def customer_voice(
@@ -210,33 +238,28 @@ def customer_voice(
     """Join surveys and summarise them overall, by outcome, by behaviour and by case path."""
     survey_list = list(surveys)
     responses, links, unmatched, duplicates = join_surveys(survey_list, contacts, case_of)
-    # One pass, groups of ids: every contact is in several groups (all, outcome, behaviours, path).
-    everyone: list[str] = []
-    by_outcome_ids: dict[Outcome, list[str]] = {o: [] for o in Outcome}
-    present: dict[Behaviour, list[str]] = {b: [] for b in Behaviour}
-    paths: dict[str, list[str]] = {}
+    # One pass of tallies: every contact is in several groups (all, outcome, behaviours, path).
+    everyone = VoiceTally()
+    by_outcome_tally = {o: VoiceTally() for o in Outcome}
+    present = {b: VoiceTally() for b in Behaviour}
+    absent = {b: VoiceTally() for b in Behaviour}
+    paths: dict[str, VoiceTally] = {}
     for contact in contacts:
         cid = contact.id
-        everyone.append(cid)
+        survey = responses.get(cid)
+        everyone.add(survey)
         if case_path is not None:
-            paths.setdefault(case_path(cid), []).append(cid)
+            paths.setdefault(case_path(cid), VoiceTally()).add(survey)
         if (outcome := contact.outcome) is not None:
-            by_outcome_ids[outcome].append(cid)
+            by_outcome_tally[outcome].add(survey)
             for b in Behaviour:
-                if contact.has(b):
-                    present[b].append(cid)
-    analysed = [cid for ids in by_outcome_ids.values() for cid in ids]
-    by_outcome = tuple(voice_group(o.value, by_outcome_ids[o], responses) for o in Outcome)
-
-    def absent(b: Behaviour) -> list[str]:
-        with_it = set(present[b])
-        return [cid for cid in analysed if cid not in with_it]
-
+                (present if contact.has(b) else absent)[b].add(survey)
+    by_outcome = tuple(by_outcome_tally[o].group(o.value) for o in Outcome)
     by_behaviour = tuple(
         BehaviourVoice(
             behaviour=b,
-            present=voice_group(f"{b.value}: present", present[b], responses),
-            absent=voice_group(f"{b.value}: absent", absent(b), responses),
+            present=present[b].group(f"{b.value}: present"),
+            absent=absent[b].group(f"{b.value}: absent"),
         )
         for b in Behaviour
     )
@@ -244,10 +267,10 @@ def customer_voice(
         surveys=len(survey_list),
         unmatched_surveys=unmatched,
         duplicate_surveys=duplicates,
-        overall=voice_group("all", everyone, responses),
+        overall=everyone.group("all"),
         by_outcome=by_outcome,
         by_behaviour=by_behaviour,
-        by_case_path=tuple(voice_group(name, members, responses) for name, members in sorted(paths.items())),
+        by_case_path=tuple(tally.group(name) for name, tally in sorted(paths.items())),
         responses=responses,
     )
     voice._links = links.reading(voice.responses)  # not `responses`: the model keeps its own copy

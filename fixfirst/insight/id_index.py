@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -32,9 +32,10 @@ class IdIndex:
 
     @classmethod
     def of_contacts(cls, contacts: Sequence[Contact]) -> IdIndex:
-        """The index of a contacts sequence (a ContactTable lends its id column: no handle per row)."""
-        ids = getattr(contacts, "ids", None)
-        return cls(ids if ids is not None else [c.id for c in contacts])
+        """The index of a contacts sequence: a ContactTable's own (built once, shared by every reader),
+        else one that reads each id from its contact (no list of id strings held)."""
+        shared = getattr(contacts, "id_index", None)
+        return shared if isinstance(shared, IdIndex) else cls(_IdsOf(contacts))
 
     def get(self, conversation_id: str) -> int | None:
         """The position of `conversation_id` in the ids (None when it is not among them)."""
@@ -49,3 +50,21 @@ class IdIndex:
 
     def __len__(self) -> int:
         return len(self._positions)
+
+
+class _IdsOf(Sequence[str]):
+    """The ids of `contacts`, each read from its contact when asked for."""
+
+    __slots__ = ("_contacts",)
+
+    def __init__(self, contacts: Sequence[Contact]) -> None:
+        self._contacts = contacts
+
+    def __getitem__(self, position: int) -> str:  # type: ignore[override]
+        return self._contacts[position].id
+
+    def __len__(self) -> int:
+        return len(self._contacts)
+
+    def __iter__(self) -> Iterator[str]:
+        return (c.id for c in self._contacts)

@@ -279,7 +279,7 @@ def _scorecard(
         if kind == "agent"
         else (AgentStyle.INSUFFICIENT_VOLUME if k < min_volume else AgentStyle.MIXED),
         style_reason=reason if kind == "agent" else "",
-        survey=voice_group(name, [c.id for c in members], responses),
+        survey=voice_group(name, (c.id for c in members), responses),
         weekly=tuple(weekly),
         rank=RankEstimate(
             shrunk_mean=None,

@@ -68,10 +68,3 @@ class SurveyAnswers:
         if isinstance(survey, SurveyAnswers):
             return survey
         return cls(**{field.name: getattr(survey, field.name) for field in fields(cls)})
-
-    def with_keys(self, *, conversation_id: str | None, customer_id: str | None) -> SurveyAnswers:
-        """The same answers naming equal ids by other string objects (a caller's shared ones)."""
-        if conversation_id != self.conversation_id or customer_id != self.customer_id:
-            raise ValueError("with_keys only swaps equal ids for shared copies")
-        fields_now = {field.name: getattr(self, field.name) for field in fields(self)}
-        return type(self)(**(fields_now | {"conversation_id": conversation_id, "customer_id": customer_id}))

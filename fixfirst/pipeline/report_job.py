@@ -71,18 +71,13 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
 
 def _surveys_of(store: Store, contacts: ContactTable) -> Iterator[SurveyAnswers]:
     """The surveys of the contacts read or of their customers, held as the answers alone (a `Survey`
-    model costs 3-4x the memory), naming their conversation and customer by the table's own strings
-    (a survey's copies of those ids cost 130 bytes)."""
-    conversations, customers = IdIndex(contacts.ids), IdIndex(contacts.customer_ids)
+    model costs 3-4x the memory)."""
+    conversations, customers = contacts.id_index, IdIndex(contacts.customer_ids)
     for survey in store.iter_surveys():
-        at = None if survey.conversation_id is None else conversations.get(survey.conversation_id)
-        of = None if survey.customer_id is None else customers.get(survey.customer_id)
-        if at is None and of is None:
-            continue
-        yield SurveyAnswers.of(survey).with_keys(
-            conversation_id=survey.conversation_id if at is None else contacts.ids[at],
-            customer_id=survey.customer_id if of is None else contacts.customer_ids[of],
-        )
+        if (survey.conversation_id is not None and conversations.get(survey.conversation_id) is not None) or (
+            survey.customer_id is not None and customers.get(survey.customer_id) is not None
+        ):
+            yield SurveyAnswers.of(survey)
 
 
 def contact_of_rows(rows: AnalysedRows) -> HeldContact:

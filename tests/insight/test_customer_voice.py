@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
+from statistics import fmean
 
 from fixfirst.insight.contacts import build_contacts
-from fixfirst.insight.customer_voice import CustomerVoice, customer_voice
+from fixfirst.insight.customer_voice import CustomerVoice, VoiceTally, customer_voice
 from fixfirst.model import FixedAnswer, Survey, SurveyAnswers
 
 from .handmade import T0, conversation, finding, result
@@ -96,3 +98,34 @@ def test_links_name_the_survey_and_case_and_are_not_serialised_with_the_figures(
     assert "links" not in text and "k1" not in text
     again = CustomerVoice.model_validate_json(text)
     assert len(again.links) == 0 and again.model_dump() == voice.model_dump()
+
+
+def test_a_tally_gives_the_means_and_rates_of_the_answers_themselves() -> None:
+    """Running integer sums give exactly the `fmean` of the answers, so no group needs its ids held."""
+    rng = random.Random(11)
+    surveys: list[SurveyAnswers | None] = []
+    for i in range(997):
+        if rng.random() < 0.4:
+            surveys.append(None)
+            continue
+        surveys.append(
+            SurveyAnswers(
+                id=f"s{i}", conversation_id=f"c{i}", customer_id=None, submitted_at=None, empathy=None,
+                csat=rng.choice([None, 1, 2, 3, 4, 5]), ces=rng.choice([None, 1, 4, 7]),
+                fixed=rng.choice([None, *FixedAnswer]),
+            )
+        )
+    tally = VoiceTally()
+    for survey in surveys:
+        tally.add(survey)
+    group = tally.group("all")
+    answered = [s for s in surveys if s is not None]
+    csat = [float(s.csat) for s in answered if s.csat is not None]
+    ces = [float(s.ces) for s in answered if s.ces is not None]
+    fixed = [s.fixed for s in answered if s.fixed is not None]
+    assert (group.contacts, group.responses) == (997, len(answered))
+    assert group.csat_mean == fmean(csat) and group.csat_n == len(csat)
+    assert group.ces_mean == fmean(ces) and group.ces_n == len(ces)
+    assert group.fixed_yes_rate == sum(f is FixedAnswer.YES for f in fixed) / len(fixed)
+    assert group.fixed_clear_no_rate == sum(f is FixedAnswer.CLEAR_NO for f in fixed) / len(fixed)
+    assert VoiceTally().group("none").csat_mean is None
