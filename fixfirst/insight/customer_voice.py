@@ -8,8 +8,8 @@ the same contact are counted as duplicates and not used, so no contact weighs tw
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from fixfirst.insight.built_on_read import BuiltOnRead
 from fixfirst.insight.contacts import Contact, as_naive_utc
 from fixfirst.insight.id_index import IdIndex
+from fixfirst.insight.survey_table import NO_RESPONSES, SurveyResponses, SurveyTable
+from fixfirst.insight.views import NO_TIME
 from fixfirst.model import Behaviour, FixedAnswer, Outcome, Survey, SurveyAnswers
 from fixfirst.model.frozen import frozen_record
 
@@ -32,36 +34,31 @@ class SurveyLink:
 
 class SurveyLinks(BuiltOnRead[SurveyLink]):
     """The survey links in join order, each built when read from what it is made of: the joined
-    conversation's id (shared with the contact), how it was joined, and the survey and case that id
-    leads to. A link record with its case id cost about 170 bytes; here 9 bytes a link."""
+    contact's position, how it was joined, and the survey and case that contact leads to. A link
+    record with its case id cost about 170 bytes; here 5 bytes a link."""
 
-    def __init__(self, responses: Mapping[str, SurveyAnswers], case_of: Mapping[str, str]) -> None:
+    def __init__(self, responses: SurveyResponses, case_of: Mapping[str, str]) -> None:
         self._responses = responses
         self._case_of = case_of
-        self._conversation_ids: list[str] = []
+        self._positions = array("I")
         self._by_customer = bytearray()
 
-    def append(self, conversation_id: str, joined_by: Literal["conversation_id", "customer_id"]) -> None:
-        self._conversation_ids.append(conversation_id)
+    def append(self, position: int, joined_by: Literal["conversation_id", "customer_id"]) -> None:
+        self._positions.append(position)
         self._by_customer.append(joined_by == "customer_id")
 
-    def reading(self, responses: Mapping[str, SurveyAnswers]) -> SurveyLinks:
-        """The same links, reading surveys from `responses` (the validated copy a summary keeps)."""
-        links = SurveyLinks(responses, self._case_of)
-        links._conversation_ids, links._by_customer = self._conversation_ids, self._by_customer
-        return links
-
     def _item(self, index: int) -> SurveyLink:
-        conversation_id = self._conversation_ids[index]
+        position = self._positions[index]
+        conversation_id = self._responses.contact_id(position)
         return SurveyLink(
-            survey_id=self._responses[conversation_id].id,
+            survey_id=self._responses.survey_id(position),
             conversation_id=conversation_id,
             case_id=self._case_of.get(conversation_id),
             joined_by="customer_id" if self._by_customer[index] else "conversation_id",
         )
 
     def __len__(self) -> int:
-        return len(self._conversation_ids)
+        return len(self._positions)
 
     def __eq__(self, other: object) -> bool:  # as the tuple of links it stands for
         if not isinstance(other, SurveyLinks):
@@ -71,7 +68,7 @@ class SurveyLinks(BuiltOnRead[SurveyLink]):
     __hash__ = None  # type: ignore[assignment]
 
 
-NO_LINKS = SurveyLinks({}, {})
+NO_LINKS = SurveyLinks(NO_RESPONSES, {})
 
 
 class VoiceGroup(BaseModel):
@@ -103,9 +100,9 @@ class BehaviourVoice(BaseModel):
 
 
 class CustomerVoice(BaseModel):
-    """Survey figures over the scope's contacts. The links (which survey joined which contact, and
-    how) are kept beside the fields, not in them: they grow with the surveys and are never
-    serialised with the figures."""
+    """Survey figures over the scope's contacts. The responses (the survey used for each contact)
+    and the links (which survey joined which contact, and how) are kept beside the fields, not in
+    them: they grow with the surveys and are never serialised with the figures."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -118,8 +115,13 @@ class CustomerVoice(BaseModel):
     by_case_path: tuple[VoiceGroup, ...] = Field(
         description="'closed first contact' vs 'repeat-contact case' vs 'single contact, not closed'."
     )
-    responses: dict[str, SurveyAnswers] = Field(description="conversation id -> the survey used for it.")
+    _responses: SurveyResponses = PrivateAttr(default=NO_RESPONSES)
     _links: SurveyLinks = PrivateAttr(default=NO_LINKS)
+
+    @property
+    def responses(self) -> SurveyResponses:
+        """Conversation id -> the survey used for it, in join order (empty when read back from JSON)."""
+        return self._responses
 
     @property
     def links(self) -> SurveyLinks:
@@ -129,50 +131,49 @@ class CustomerVoice(BaseModel):
 
 def join_surveys(
     surveys: Iterable[Survey | SurveyAnswers], contacts: Sequence[Contact], case_of: Mapping[str, str]
-) -> tuple[dict[str, SurveyAnswers], SurveyLinks, int, int]:
+) -> tuple[SurveyResponses, SurveyLinks, int, int]:
     """(conversation id -> survey, links, unmatched count, duplicate count)."""
-    survey_list = list(surveys)
+    table = surveys if isinstance(surveys, SurveyTable) else SurveyTable(surveys)
     index = IdIndex.of_contacts(contacts)  # not a set of a million ids
-
-    def here(conversation_id: str | None) -> bool:
-        return conversation_id is not None and index.get(conversation_id) is not None
-
-    # Contacts by customer only for the customers of surveys that name no contact here (most name one).
-    wanted = {s.customer_id for s in survey_list if s.customer_id and not here(s.conversation_id)}
-    by_customer: dict[str, list[Contact]] = {}
-    for contact in contacts:
+    named = array("i", [-1]) * len(table)  # the position of the contact a survey names here, or -1
+    wanted: set[str] = set()  # customers of surveys that name no contact here (most name one)
+    for row, conversation_id in enumerate(table.conversation_ids):
+        position = index.get(conversation_id) if conversation_id else None
+        if position is not None:
+            named[row] = position
+        elif customer_id := table.customer_ids[row]:
+            wanted.add(customer_id)
+    by_customer: dict[str, list[int]] = {}
+    for position, contact in enumerate(contacts):
         if contact.customer_id in wanted and contact.start is not None:
-            by_customer.setdefault(contact.customer_id, []).append(contact)
+            by_customer.setdefault(contact.customer_id, []).append(position)  # type: ignore[arg-type]
     for group in by_customer.values():
-        group.sort(key=lambda c: (c.start, c.id))
+        group.sort(key=lambda p: (contacts[p].start, contacts[p].id))
 
-    def order(s: Survey | SurveyAnswers) -> tuple[bool, datetime, str]:
-        return (s.submitted_at is None, as_naive_utc(s.submitted_at) or datetime.min, s.id)
+    def order(row: int) -> tuple[bool, int, str]:  # submitted first to last (naive UTC), then id
+        micros = table.naive_utc_micros(row)
+        return (micros == NO_TIME, micros, table.ids[row])  # type: ignore[return-value]
 
-    chosen: dict[str, SurveyAnswers] = {}
-    links = SurveyLinks(chosen, case_of)
+    responses = SurveyResponses(contacts, index, table)
+    links = SurveyLinks(responses, case_of)
     unmatched = duplicates = 0
-    for survey in sorted(survey_list, key=order):
-        target: str | None = None
+    for row in sorted(range(len(table)), key=order):
+        target: int | None = named[row] if named[row] != -1 else None
         how: Literal["conversation_id", "customer_id"] = "conversation_id"
-        if here(survey.conversation_id):
-            target = survey.conversation_id
-        elif survey.customer_id and survey.customer_id in by_customer:
+        if target is None and (customer_id := table.customer_ids[row]) in by_customer:
             how = "customer_id"
-            submitted = as_naive_utc(survey.submitted_at)
+            submitted = as_naive_utc(table.submitted(row))
             candidates = [
-                c for c in by_customer[survey.customer_id] if submitted is None or c.start <= submitted
+                p for p in by_customer[customer_id] if submitted is None or contacts[p].start <= submitted  # type: ignore[operator]
             ]
-            target = candidates[-1].id if candidates else None
+            target = candidates[-1] if candidates else None
         if target is None:
             unmatched += 1
-            continue
-        if target in chosen:
+        elif not responses.choose(target, row):
             duplicates += 1
-            continue
-        chosen[target] = SurveyAnswers.of(survey)
-        links.append(target, how)
-    return chosen, links, unmatched, duplicates
+        else:
+            links.append(target, how)
+    return responses, links, unmatched, duplicates
 
 
 class VoiceTally:
@@ -236,8 +237,8 @@ def customer_voice(
     case_path: Callable[[str], str] | None = None,
 ) -> CustomerVoice:
     """Join surveys and summarise them overall, by outcome, by behaviour and by case path."""
-    survey_list = list(surveys)
-    responses, links, unmatched, duplicates = join_surveys(survey_list, contacts, case_of)
+    table = surveys if isinstance(surveys, SurveyTable) else SurveyTable(surveys)
+    responses, links, unmatched, duplicates = join_surveys(table, contacts, case_of)
     # One pass of tallies: every contact is in several groups (all, outcome, behaviours, path).
     everyone = VoiceTally()
     by_outcome_tally = {o: VoiceTally() for o in Outcome}
@@ -264,14 +265,13 @@ def customer_voice(
         for b in Behaviour
     )
     voice = CustomerVoice(
-        surveys=len(survey_list),
+        surveys=len(table),
         unmatched_surveys=unmatched,
         duplicate_surveys=duplicates,
         overall=everyone.group("all"),
         by_outcome=by_outcome,
         by_behaviour=by_behaviour,
         by_case_path=tuple(tally.group(name) for name, tally in sorted(paths.items())),
-        responses=responses,
     )
-    voice._links = links.reading(voice.responses)  # not `responses`: the model keeps its own copy
+    voice._responses, voice._links = responses, links
     return voice

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -163,7 +163,7 @@ def _effect(
 
 def analyse_drivers(
     contacts: Sequence[Contact],
-    responses: dict[str, SurveyAnswers],
+    responses: Mapping[str, SurveyAnswers],
     *,
     target: Target = "csat",
     reference_outcome: Outcome = Outcome.UNRESOLVED,

@@ -21,6 +21,7 @@ from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from functools import cache
 from statistics import fmean, median
 from typing import Literal
 
@@ -30,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from fixfirst.insight.contacts import CLOSING_OUTCOMES, HELPFUL_OUTCOMES, Contact, positions_by, team_key
 from fixfirst.insight.customer_voice import VoiceGroup, voice_group
 from fixfirst.model import Behaviour, Outcome, SurveyAnswers
+from fixfirst.model.frozen import frozen_record
 
 DEFAULT_MIN_VOLUME = 20
 _SYMPATHY = (Behaviour.SCRIPTED_EMPATHY, Behaviour.HOLLOW_APOLOGY)
@@ -74,8 +76,10 @@ class ScoreStats(BaseModel):
     q3: float | None
 
 
-class WeekPoint(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@frozen_record
+class WeekPoint:
+    """One week of a scorecard's trend: a slotted record, not a model (an agent has one a week,
+    and a large company's cards hold hundreds of thousands)."""
 
     week: str = Field(description="ISO week, e.g. 2024-W10.")
     contacts: int
@@ -151,6 +155,12 @@ def _week(contact: Contact) -> str | None:
     if contact.start is None:
         return None
     year, week, _ = contact.start.isocalendar()
+    return _week_label(year, week)
+
+
+@cache
+def _week_label(year: int, week: int) -> str:
+    """One label string per week, shared by every card's points of that week."""
     return f"{year}-W{week:02d}"
 
 
@@ -210,7 +220,7 @@ def _scorecard(
     team: str | None,
     agents: tuple[str, ...],
     members: Sequence[Contact],
-    responses: dict[str, SurveyAnswers],
+    responses: Mapping[str, SurveyAnswers],
     blocked: dict[str, str],
     agent: str | None,
     min_volume: int,
@@ -355,7 +365,7 @@ def rank_with_uncertainty(
 
 def build_scorecards(
     contacts: Sequence[Contact],
-    responses: dict[str, SurveyAnswers],
+    responses: Mapping[str, SurveyAnswers],
     blocked: dict[str, str],
     agent_teams: dict[str, str | None],
     *,

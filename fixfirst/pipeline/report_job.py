@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,8 +10,9 @@ from fixfirst.insight.contact_table import ContactTable
 from fixfirst.insight.contacts import HeldContact, contact_of
 from fixfirst.insight.id_index import IdIndex
 from fixfirst.insight.insights import insights_from_contacts
+from fixfirst.insight.survey_table import SurveyTable
 from fixfirst.insight.views import PlainConversation, ResultView, TurnParts
-from fixfirst.model import Outcome, Role, SurveyAnswers
+from fixfirst.model import Outcome, Role
 from fixfirst.report.from_insights import report_from_insights
 from fixfirst.report.report_model import ReportModel
 from fixfirst.store import Store
@@ -57,7 +57,7 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
     contacts = ContactTable()
     for row in store.iter_analysed_rows(company=scope.company, started=(scope.start, scope.end)):
         contacts.add(contact_of_rows(row))
-    surveys = list(_surveys_of(store, contacts))
+    surveys = _surveys_of(store, contacts)
     insights = insights_from_contacts(
         contacts,
         surveys,
@@ -69,15 +69,17 @@ def load_insights(store: Store, scope: ReportScope = ReportScope()) -> LoadedIns
     return LoadedInsights(insights, contacts)
 
 
-def _surveys_of(store: Store, contacts: ContactTable) -> Iterator[SurveyAnswers]:
-    """The surveys of the contacts read or of their customers, held as the answers alone (a `Survey`
-    model costs 3-4x the memory)."""
+def _surveys_of(store: Store, contacts: ContactTable) -> SurveyTable:
+    """The surveys of the contacts read or of their customers, held as columns (`SurveyTable`: a
+    `Survey` model costs about 20x the memory)."""
     conversations, customers = contacts.id_index, IdIndex(contacts.customer_ids)
+    table = SurveyTable()
     for survey in store.iter_surveys():
         if (survey.conversation_id is not None and conversations.get(survey.conversation_id) is not None) or (
             survey.customer_id is not None and customers.get(survey.customer_id) is not None
         ):
-            yield SurveyAnswers.of(survey)
+            table.append(survey)
+    return table
 
 
 def contact_of_rows(rows: AnalysedRows) -> HeldContact:

@@ -156,7 +156,7 @@ def dashboard_copy(insights: Insights) -> ScopeAggregates:
         update={
             "cases": _rebuilt(insights.cases),
             "commitments": _rebuilt(insights.commitments),
-            "voice": _rebuilt(insights.voice, responses={}),
+            "voice": _rebuilt(insights.voice),
             "root_causes": _rebuilt(insights.root_causes, blocked={}),
         }
     )

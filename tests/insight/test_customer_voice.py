@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
 from statistics import fmean
@@ -83,7 +84,7 @@ def test_models_and_stored_answers_join_alike_and_the_answers_are_kept_without_t
     assert from_models.responses["b"].customer_id == "cust-1"
 
 
-def test_links_name_the_survey_and_case_and_are_not_serialised_with_the_figures():
+def test_links_and_responses_name_the_survey_and_case_and_are_not_serialised_with_the_figures():
     contacts = _contacts()
     surveys = [
         Survey(id="s1", conversation_id="a", csat=5),
@@ -95,9 +96,11 @@ def test_links_name_the_survey_and_case_and_are_not_serialised_with_the_figures(
     assert links == [("s3", "b", "k2", "customer_id"), ("s1", "a", "k1", "conversation_id")]
     assert voice.links[-1] == voice.links[1] and voice.links[:1] == [voice.links[0]]
     text = voice.model_dump_json()
-    assert "links" not in text and "k1" not in text
+    assert "links" not in text and "k1" not in text and "s3" not in text
+    assert "responses" not in json.loads(text)  # (each group's `responses` is its count)
+    assert dict(voice.responses) == {"b": SurveyAnswers.of(surveys[1]), "a": SurveyAnswers.of(surveys[0])}
     again = CustomerVoice.model_validate_json(text)
-    assert len(again.links) == 0 and again.model_dump() == voice.model_dump()
+    assert len(again.links) == 0 and len(again.responses) == 0 and again.model_dump() == voice.model_dump()
 
 
 def test_a_tally_gives_the_means_and_rates_of_the_answers_themselves() -> None:
