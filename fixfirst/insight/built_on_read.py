@@ -29,6 +29,8 @@ class BuiltOnRead(Sequence[T]):
     def __getitem__(self, index: slice) -> list[T]: ...
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
+        if type(index) is int and 0 <= index < len(self):  # the common case, read for every row
+            return self._item(index)
         if isinstance(index, slice):
             return [self._item(i) for i in range(len(self))[index]]
         return self._item(range(len(self))[index])

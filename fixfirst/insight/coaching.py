@@ -12,10 +12,13 @@ the agent has no good example of their own, the best one from a teammate is show
 
 from __future__ import annotations
 
+import heapq
+from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from fixfirst.insight.contacts import Contact, positions_by, team_key
@@ -106,8 +109,51 @@ def _example_spans(contact: Contact, spec: str) -> list[tuple[int, int, int]]:
     return [(f.turn, f.start, f.end) for f in contact.findings(spec)]
 
 
-def _by_score(contacts: Sequence[Contact], best_first: bool) -> list[Contact]:
-    return sorted(contacts, key=lambda c: ((-(c.points or 0.0)) if best_first else (c.points or 0.0), c.id))
+def _by_score(contacts: Sequence[Contact], best_first: bool) -> Iterator[Contact]:
+    """`contacts` best (or worst) score first, ties by id: the order of one sort on (score, id),
+    made lazily. A team's sort keys - a tuple, a float and an id string each - were the largest
+    thing the insight stage held, and a search for an example quote usually stops within the
+    first few contacts. So scores are sorted as an array, and the ids of one tied run are compared
+    only when the search reaches it, a few at a time."""
+    scores = np.fromiter(((c.points or 0.0) for c in contacts), dtype=np.float64, count=len(contacts))
+    keys = -scores if best_first else scores
+    order = np.argsort(keys, kind="stable")
+    ends = [*(np.flatnonzero(np.diff(keys[order])) + 1).tolist(), len(order)]
+    start = 0
+    for end in ends:
+        yield from _in_id_order(contacts, order[start:end])
+        start = end
+
+
+def _in_id_order(contacts: Sequence[Contact], positions: np.ndarray) -> Iterator[Contact]:
+    """The contacts at `positions`, by id: the smallest few first, then more (16x each time)."""
+    if len(positions) == 1:
+        yield contacts[int(positions[0])]
+        return
+    done, wanted = 0, 16
+    while done < len(positions):
+        first = heapq.nsmallest(wanted, (int(p) for p in positions), key=lambda p: contacts[p].id)
+        for p in first[done:]:
+            yield contacts[p]
+        done, wanted = len(first), wanted * 16
+
+
+class _Members(Sequence[Contact]):
+    """The contacts at `positions`, each read from `contacts` when asked for (no list of handles)."""
+
+    def __init__(self, contacts: Sequence[Contact], positions: Sequence[int]) -> None:
+        self._contacts = contacts
+        self._positions = positions
+
+    def __getitem__(self, index: int) -> Contact:  # type: ignore[override]
+        return self._contacts[self._positions[index]]
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __iter__(self) -> Iterator[Contact]:
+        contacts = self._contacts
+        return (contacts[p] for p in self._positions)
 
 
 #: A line already quoted in a plan: (conversation id, turn). One line serves one item where the
@@ -180,13 +226,13 @@ def build_coaching(
             present.update(b for b in targets.targets if contact.has(b))
     company_rate = {b: (present[b] / analysed_all if analysed_all else 0.0) for b in targets.targets}
 
-    def members(positions: Sequence[int]) -> list[Contact]:
-        return [contacts[p] for p in positions]
+    def members(positions: Sequence[int]) -> Sequence[Contact]:
+        return _Members(contacts, positions)
 
     # Agents team by team, so a team's contacts are read back once; plans keep the cards' order.
     plan_at: dict[int, CoachingPlan] = {}
     order = sorted(range(len(agent_cards)), key=lambda i: agent_cards[i].team or "(no team)")
-    team_name, team_members = None, []
+    team_name, team_positions = None, array("I")
     for index in order:
         card = agent_cards[index]
         if card.analysed == 0:
@@ -195,7 +241,7 @@ def build_coaching(
         team_card = teams.get(card.team or "(no team)")
         if team_name != (card.team or "(no team)"):
             team_name = card.team or "(no team)"
-            team_members = members(by_team.get(team_name, ()))
+            team_positions = by_team.get(team_name, array("I"))
         own = members(by_agent.get(card.name, ()))
         candidates = []
         for behaviour, target in targets.targets.items():
@@ -231,7 +277,7 @@ def build_coaching(
         candidates.sort(key=lambda item: (-item.priority, item.behaviour))
         # Quotes in priority order, each line used once per plan where the contacts allow.
         used: Used = set()
-        teammates = [c for c in team_members if card.name not in c.agents]
+        teammates: Sequence[Contact] | None = None  # found only when the agent's own contacts lack an example
         chosen = []
         for item in candidates[:max_items]:
             target = targets.targets[item.behaviour]
@@ -239,6 +285,8 @@ def build_coaching(
             best = _best_example(own, target.best_example, card.name, used)
             best_from: Literal["own", "team"] | None = "own" if best else None
             if best is None:
+                if teammates is None:
+                    teammates = members(array("I", (p for p in team_positions if card.name not in contacts[p].agents)))
                 best = _best_example(teammates, target.best_example, None, used)
                 best_from = "team" if best else None
             chosen.append(item.model_copy(update={"worst": worst, "best": best, "best_from": best_from}))
@@ -246,7 +294,6 @@ def build_coaching(
         note = "" if candidates else "at or better than the team on every coached behaviour"
         plan_at[index] = CoachingPlan(agent=card.name, team=card.team, items=tuple(candidates), note=note)
     plans = [plan_at[i] for i in range(len(agent_cards))]
-    del team_members
 
     team_plans = []
     for team_card in team_cards:

@@ -229,7 +229,7 @@ class ContactTable(BuiltOnRead["StoredContact"]):
         self._turns.close()
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._evidence)  # a plain array: asked for on every row read
 
     def _item(self, index: int) -> StoredContact:
         return StoredContact(self, index)

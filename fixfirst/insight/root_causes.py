@@ -25,6 +25,8 @@ contacts were one agent's; that is coaching, not a process fix).
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -168,41 +170,61 @@ def _finding_quote(contact: Contact, label: str) -> Quote | None:
     return None
 
 
-_Charged = dict[str, dict[str, Quote | None]]
+_Charged = dict[str, array]  # name -> positions (array("I"))
 
 
 def _charged(contacts: Sequence[Contact], terms: RootCauseTerms) -> tuple[_Charged, _Charged]:
-    """name -> {conversation id: example quote} for policies and systems."""
+    """name -> the positions (ascending) of the contacts charged to it, for policies and systems.
+    Positions, not ids and quotes: a large company charges tens of thousands of contacts, and only a
+    few examples per name are quoted (`_example_quotes`)."""
     policies: _Charged = {}
     systems: _Charged = {}
-    for contact in contacts:
+    for position, contact in enumerate(contacts):
         conversation = contact.conversation  # read once: a stored contact's turns come from a file
-        names = named_policies(conversation, terms)
+        names = list(named_policies(conversation, terms))
         if not names and contact.has(Behaviour.POLICY_STONEWALL):
-            names = {UNNAMED_POLICY: _finding_quote(contact, Behaviour.POLICY_STONEWALL)}
-        for name, q in names.items():
-            policies.setdefault(name, {})[contact.id] = q
-        sys_names = named_systems(conversation, terms)
+            names = [UNNAMED_POLICY]
+        for name in names:
+            policies.setdefault(name, array("I")).append(position)
+        sys_names = list(named_systems(conversation, terms))
         if not sys_names and contact.has(Behaviour.SYSTEM_GAP):
-            sys_names = {UNNAMED_SYSTEM: _finding_quote(contact, Behaviour.SYSTEM_GAP)}
-        for name, q in sys_names.items():
-            systems.setdefault(name, {})[contact.id] = q
+            sys_names = [UNNAMED_SYSTEM]
+        for name in sys_names:
+            systems.setdefault(name, array("I")).append(position)
     return policies, systems
+
+
+def _charged_to(positions: array[int], position: int) -> bool:
+    """Whether `position` is among the ascending `positions` (bisected, not scanned)."""
+    at = bisect_left(positions, position)
+    return at < len(positions) and positions[at] == position
+
+
+def _example_quote(
+    kind: Literal["policy", "system"], name: str, contact: Contact, terms: RootCauseTerms
+) -> Quote | None:
+    """The words that charged `contact` to `name`: the named term's sentence, or for the unnamed
+    policy or system the finding's own span (a contact is unnamed only when no term names it)."""
+    if name == (UNNAMED_POLICY if kind == "policy" else UNNAMED_SYSTEM):
+        return _finding_quote(contact, Behaviour.POLICY_STONEWALL if kind == "policy" else Behaviour.SYSTEM_GAP)
+    named = named_policies if kind == "policy" else named_systems
+    return named(contact.conversation, terms).get(name)
 
 
 def _row(
     kind: Literal["policy", "system"],
     name: str,
-    charged: dict[str, Quote | None],
-    by_id: dict[str, Contact],
-    repeated: set[str],
+    positions: array[int],
+    contacts: Sequence[Contact],
+    repeated: bytearray,
     forced_below: float,
+    terms: RootCauseTerms,
 ) -> RootCause:
-    members = [by_id[cid] for cid in charged]
+    members = [contacts[p] for p in positions]
     analysed = [c for c in members if c.outcome is not None]
     way_out = sum(1 for c in analysed if _found_way_out(c))
     unresolved = sum(1 for c in analysed if c.outcome in _NOT_HELPED)
-    repeats = sum(1 for c in members if c.id in repeated)
+    repeats = sum(repeated[p] for p in positions)
     alternative_rate = way_out / len(analysed) if analysed else None
     agents = {a for c in members for a in c.agents}
     forced = kind == "system" or (
@@ -215,8 +237,12 @@ def _row(
         "technology" if kind == "system" else "process" if forced else "people"
     )
     # Examples: unhelped contacts first, so the report shows what the block costs.
-    ordered = sorted(members, key=lambda c: (c.outcome not in _NOT_HELPED, c.id))
-    examples = tuple(q for c in ordered if (q := charged[c.id]) is not None)[:_MAX_EXAMPLES]
+    examples: list[Quote] = []
+    for contact in sorted(members, key=lambda c: (c.outcome not in _NOT_HELPED, c.id)):
+        if len(examples) == _MAX_EXAMPLES:
+            break
+        if (q := _example_quote(kind, name, contact, terms)) is not None:
+            examples.append(q)
     return RootCause(
         kind=kind,
         name=name,
@@ -234,7 +260,7 @@ def _row(
         forced=forced,
         agents=len(agents),
         charged_to=charged_to,
-        examples=examples,
+        examples=tuple(examples),
     )
 
 
@@ -260,18 +286,21 @@ def policy_said_no(contact: Contact) -> bool:
     )
 
 
-def repeated_contacts(contacts: Sequence[Contact], case_of: Mapping[str, str]) -> set[str]:
-    """Ids of contacts followed by a later contact in the same case."""
+def repeated_contacts(contacts: Sequence[Contact], case_of: Mapping[str, str]) -> bytearray:
+    """Per position in `contacts`, 1 when a later contact in the same case follows that contact (a
+    byte a contact, not a set of ids)."""
     case_size = getattr(case_of, "case_size", None)  # a CaseOf knows which cases hold one contact
-    groups: dict[str, list[Contact]] = {}
-    for contact in contacts:
-        if case_size is not None and case_size(contact.id) < 2:
+    groups: dict[str, list[int]] = {}
+    for position, contact in enumerate(contacts):
+        cid = contact.id
+        if case_size is not None and case_size(cid) < 2:
             continue  # alone in its case (most are): nothing follows it
-        groups.setdefault(case_of.get(contact.id, contact.id), []).append(contact)
-    repeated: set[str] = set()
+        groups.setdefault(case_of.get(cid, cid), []).append(position)
+    repeated = bytearray(len(contacts))
     for members in groups.values():
-        last = max(members, key=lambda c: (c.start or datetime.min, c.id))
-        repeated.update(c.id for c in members if c is not last)
+        last = max(members, key=lambda p: (contacts[p].start or datetime.min, contacts[p].id))
+        for position in members:
+            repeated[position] = position != last
     return repeated
 
 
@@ -287,10 +316,8 @@ def find_root_causes(
     terms = terms or default_root_cause_terms()
     repeated = repeated_contacts(contacts, case_of)
     policies, systems = _charged(contacts, terms)
-    charged = {cid for named in (*policies.values(), *systems.values()) for cid in named}
-    by_id = {c.id: c for c in contacts if c.id in charged}  # only those a policy or system names
-    policy_rows = [_row("policy", n, ch, by_id, repeated, forced_below) for n, ch in policies.items()]
-    system_rows = [_row("system", n, ch, by_id, repeated, forced_below) for n, ch in systems.items()]
+    policy_rows = [_row("policy", n, ps, contacts, repeated, forced_below, terms) for n, ps in policies.items()]
+    system_rows = [_row("system", n, ps, contacts, repeated, forced_below, terms) for n, ps in systems.items()]
     policy_rows.sort(key=lambda r: (-r.cost, -r.contacts, r.name))
     system_rows.sort(key=lambda r: (-r.cost, -r.contacts, r.name))
 
@@ -302,24 +329,25 @@ def find_root_causes(
     def forced_for(name: str, contact: Contact) -> bool:
         key = (name, contact.agents)
         if key not in forced:
-            forced[key] = _forced_for(contact, [by_id[cid] for cid in policies[name]], forced_below, min_peers)
+            forced[key] = _forced_for(contact, [contacts[p] for p in policies[name]], forced_below, min_peers)
         return forced[key]
 
-    for contact in contacts:
+    labels: dict[str, str] = {}  # one "system:<name>" string per name, shared by its contacts
+    for position, contact in enumerate(contacts):
         if contact.has(Behaviour.SYSTEM_GAP):
-            name = next((n for n, ch in systems.items() if contact.id in ch), UNNAMED_SYSTEM)
-            blocked[contact.id] = f"system:{name}"
+            name = next((n for n, ps in systems.items() if _charged_to(ps, position)), UNNAMED_SYSTEM)
+            blocked[contact.id] = labels.setdefault(f"system:{name}", f"system:{name}")
         elif policy_said_no(contact):
             name = next(
                 (
                     n
-                    for n, ch in policies.items()
-                    if contact.id in ch and n != UNNAMED_POLICY and forced_for(n, contact)
+                    for n, ps in policies.items()
+                    if _charged_to(ps, position) and n != UNNAMED_POLICY and forced_for(n, contact)
                 ),
                 None,
             )
             if name is not None:
-                blocked[contact.id] = f"policy:{name}"
+                blocked[contact.id] = labels.setdefault(f"policy:{name}", f"policy:{name}")
 
     reason_rows = []
     for reason, positions in positions_by(contacts, lambda contact: (contact.reason,)).items():
@@ -337,7 +365,7 @@ def find_root_causes(
                 policy_stonewalls=sum(1 for c in members if c.has(Behaviour.POLICY_STONEWALL)),
                 system_gaps=sum(1 for c in members if c.has(Behaviour.SYSTEM_GAP)),
                 deflections=sum(1 for c in members if c.outcome is Outcome.DEFLECTED),
-                repeat_contacts=sum(1 for c in members if c.id in repeated),
+                repeat_contacts=sum(repeated[p] for p in positions),
             )
         )
     reason_rows.sort(key=lambda r: (-r.contacts, r.reason))

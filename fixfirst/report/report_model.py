@@ -17,6 +17,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from fixfirst.model.frozen import frozen_record
+
 Rate = float  # a share in [0, 1]
 
 
@@ -116,7 +118,10 @@ class ScoreSummary(_Frozen):
         )
 
 
-class WeekScore(_Frozen):
+@frozen_record
+class WeekScore:
+    """One week of a performer's trend: a slotted record (a row per agent and week adds up)."""
+
     week: str = Field(min_length=1, description="ISO week, e.g. 2025-W10.")
     score: float | None
     contacts: int = Field(default=0, ge=0)

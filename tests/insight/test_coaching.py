@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fixfirst.insight.coaching import build_coaching
+import random
+
+from fixfirst.insight.coaching import _by_score, build_coaching
 from fixfirst.insight.contacts import build_contacts
 from fixfirst.insight.scorecards import build_scorecards
 
@@ -161,3 +163,25 @@ def test_plans_keep_the_cards_order_and_take_team_examples_from_the_agents_own_t
     coached = [p for p in plans if p.agent in {"greg", "bob"}]
     examples = {p.agent: next(i for i in p.items if i.behaviour == "ownership").best for p in coached}
     assert examples["greg"].author == "priya" and examples["bob"].author == "ann"
+
+
+class _Scored:
+    """Just what `_by_score` reads of a contact."""
+
+    def __init__(self, cid: str, points: float | None) -> None:
+        self.id, self.points = cid, points
+
+
+def test_contacts_by_score_come_in_the_order_of_one_sort_on_score_then_id() -> None:
+    """The lazy order (scores as an array, each tied run by id a few at a time) is the full sort's."""
+    rng = random.Random(5)
+    scores = [None, 0.0, -0.0, 40.0, 65.0, 65.0, 100.0, 12.5]
+    contacts = [_Scored(f"c{rng.randrange(10**6):06d}-{i}", rng.choice(scores)) for i in range(3000)]
+    for best_first in (True, False):
+        expected = sorted(
+            contacts, key=lambda c: ((-(c.points or 0.0)) if best_first else (c.points or 0.0), c.id)
+        )
+        assert list(_by_score(contacts, best_first)) == expected  # type: ignore[arg-type]
+    first = next(_by_score(contacts, best_first=True))  # type: ignore[arg-type]
+    assert first.points == 100.0 and first.id == min(c.id for c in contacts if c.points == 100.0)
+    assert list(_by_score([], best_first=True)) == []
