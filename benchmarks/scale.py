@@ -504,10 +504,10 @@ MILLION = 1_000_000
 LINEAR_STAGES = (*RATED_STAGES, "ingest surveys", "report")
 #: Why a target is not met, printed beside it (benchmarks/README.md, "Scale", has the measurements).
 REASONS = {
-    "memory": "the insight stage (report, dashboard build) holds its scope's contacts as a column table (ids as "
-              "strings, a few bytes of columns; turns in a temporary file) and their surveys, with cases, promises "
-              "and survey links packed (about 0.6 KB a contact with a stage's working lists at 1M); bounded memory "
-              "needs the surveys as columns and ids by position throughout, or aggregates in SQL",
+    "memory": "the insight stage (report, dashboard build) holds its scope's contacts as columns (ids packed, "
+              "turns in a temporary file), their surveys as columns and the cases, promises and links packed: "
+              "about 0.4 KB a contact with a stage's working set (a 1M whole-store report measured 494-496 MiB); "
+              "more room needs the remaining per-agent arrays smaller or aggregates in SQL",
     "end to end": "ingest (redaction) and analyze (the engine) keep both cores busy: a faster route needs "
                   "cheaper redaction or engine, or more cores (--engine ray)",
     "linear": "a stage grew faster than the data: see its row",
