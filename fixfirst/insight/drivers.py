@@ -97,6 +97,14 @@ def _fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return coefficients
 
 
+def _grouped_fit(distinct: np.ndarray, weight: np.ndarray, total_y: np.ndarray) -> np.ndarray:
+    """Least squares over rows that repeat `distinct`, given each distinct row's (weighted) count and
+    sum of y: the distinct rows weighted by their counts at their mean y (the same minimiser)."""
+    seen = weight > 0
+    root = np.sqrt(weight[seen])
+    return _fit(distinct[seen] * root[:, None], total_y[seen] / weight[seen] * root)
+
+
 def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`np.unique(x, axis=0, return_inverse=True)` for a 0/1 design, from one integer code a row
     (leftmost column the highest bit, so the codes sort as the rows do) instead of sorting copies of
@@ -228,31 +236,34 @@ def analyse_drivers(
     if n < len(columns) + 2 or n < 3:
         return base.model_copy(update={"note": f"not enough surveyed contacts to fit a model (n={n})"})
 
-    x = np.ones((n, len(columns) + 1))
+    x = np.ones((n, len(columns) + 1), dtype=np.uint8)  # 0/1 indicators: a byte each, not a float
     for j, o in enumerate(outcome_levels):
         x[:, j + 1] = np.fromiter((oc is o for oc in outcomes), dtype=bool, count=n)
     for k, b in enumerate(behaviours):
         x[:, len(outcome_levels) + k + 1] = np.fromiter((b in label_set for label_set in labels), dtype=bool, count=n)
     del outcomes, labels
     y = np.frombuffer(values, dtype=np.float64)
-    point = _fit(x, y)
-    residual = y - x @ point
+    # Every column is an indicator, so the design has few distinct rows: least squares over the n
+    # rows is that of the distinct rows, each weighted by how many rows it stands for, at their mean
+    # (same minimiser). The full fit and every bootstrap resample are solved that way, in O(n)
+    # counting; a float design of every surveyed contact and lstsq's copy of it were a million-contact
+    # report's largest allocation.
+    distinct, row_group = _distinct_rows(x)
+    del x
+
+    groups = len(distinct)
+    counts = np.bincount(row_group, minlength=groups).astype(float)
+    point = _grouped_fit(distinct, counts, np.bincount(row_group, weights=y, minlength=groups))
+    residual = y - (distinct @ point)[row_group]
     total = float(((y - y.mean()) ** 2).sum())
     r_squared = 1.0 - float((residual**2).sum()) / total if total > 0 else None
 
     rng = np.random.default_rng(seed)
-    draws = np.empty((bootstrap, x.shape[1]))
-    # Every column is an indicator, so the design has few distinct rows: a resample's least squares
-    # is that of the distinct rows, each weighted by how often the resample drew it, at its drawn
-    # rows' mean. Same minimiser, O(n) counting per resample instead of a fit over n rows.
-    distinct, row_group = _distinct_rows(x)
+    draws = np.empty((bootstrap, len(columns) + 1))
     for b in range(bootstrap):
         drawn = np.bincount(rng.integers(0, n, size=n), minlength=n).astype(float)
-        weight = np.bincount(row_group, weights=drawn, minlength=len(distinct))
-        total_y = np.bincount(row_group, weights=drawn * y, minlength=len(distinct))
-        seen = weight > 0
-        root = np.sqrt(weight[seen])
-        draws[b] = _fit(distinct[seen] * root[:, None], total_y[seen] / weight[seen] * root)
+        weight = np.bincount(row_group, weights=drawn, minlength=groups)
+        draws[b] = _grouped_fit(distinct, weight, np.bincount(row_group, weights=drawn * y, minlength=groups))
     tail = (1.0 - confidence) / 2 * 100
 
     def interval(values: np.ndarray) -> tuple[float, float]:

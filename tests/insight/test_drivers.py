@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from fixfirst.insight.contacts import build_contacts
-from fixfirst.insight.drivers import analyse_drivers
+from fixfirst.insight.drivers import _distinct_rows, _grouped_fit, analyse_drivers
 from fixfirst.model import FixedAnswer, Outcome, Survey
 
 from .handmade import conversation, finding, result
@@ -121,9 +123,7 @@ def test_a_behaviour_that_coincides_with_an_outcome_is_reported_once_with_it():
 
 
 def test_distinct_rows_of_a_zero_one_design_are_numpys_unique_rows() -> None:
-    import numpy as np
 
-    from fixfirst.insight.drivers import _distinct_rows
 
     rng = np.random.default_rng(5)
     x = (rng.random((2000, 9)) < 0.3).astype(float)
@@ -132,3 +132,17 @@ def test_distinct_rows_of_a_zero_one_design_are_numpys_unique_rows() -> None:
     expected, expected_inverse = np.unique(x, axis=0, return_inverse=True)
     assert np.array_equal(distinct, expected) and np.array_equal(inverse, expected_inverse.reshape(-1))
     assert np.array_equal(distinct[inverse], x)
+
+
+def test_the_fit_on_distinct_rows_equals_least_squares_over_every_row() -> None:
+    """The point estimate is solved on the distinct design rows weighted by their counts: the same
+    minimiser as `lstsq` over all rows, to rounding."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    x = np.column_stack([np.ones(n), rng.integers(0, 2, size=(n, 5))]).astype(np.uint8)
+    x[:, 5] = x[:, 4]  # a duplicated column: rank deficient, both take the minimum-norm solution
+    y = rng.normal(3.0, 1.0, size=n) + x[:, 1] * 0.7
+    distinct, row_group = _distinct_rows(x)
+    grouped = _grouped_fit(distinct, np.bincount(row_group).astype(float), np.bincount(row_group, weights=y))
+    direct = np.linalg.lstsq(x.astype(float), y, rcond=None)[0]
+    assert np.allclose(grouped, direct, rtol=1e-9, atol=1e-12)
