@@ -506,7 +506,7 @@ LINEAR_STAGES = (*RATED_STAGES, "ingest surveys", "report")
 REASONS = {
     "memory": "the insight stage (report, dashboard build) holds its scope's contacts as columns (ids packed, "
               "turns in a temporary file), their surveys as columns and the cases, promises and links packed: "
-              "about 0.4 KB a contact with a stage's working set (a 1M whole-store report measured 494-496 MiB); "
+              "about 0.4 KB a contact with a stage's working set (a 1M whole-store report measured 428 MiB); "
               "more room needs the remaining per-agent arrays smaller or aggregates in SQL",
     "end to end": "ingest (redaction) and analyze (the engine) keep both cores busy: a faster route needs "
                   "cheaper redaction or engine, or more cores (--engine ray)",
