@@ -39,7 +39,7 @@ from scipy.stats import mannwhitneyu, spearmanr
 
 from fixfirst.analyze import analyze
 from fixfirst.analyze.learned import training
-from fixfirst.analyze.learned.corpus import DEFAULT_DATA, default_corpora, load_corpus
+from fixfirst.analyze.learned.corpus import DEFAULT_DATA, default_corpora, load_corpus, missing_corpora
 from fixfirst.analyze.learned.evaluation import score_all
 from fixfirst.analyze.learned.features import FeatureSpace
 from fixfirst.model import Behaviour, Conversation, Outcome, Role, Turn
@@ -168,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     console = Console()
+    for missing in missing_corpora(args.data):  # scored without it, the tables leave that corpus out
+        console.print(f"[yellow]not found, left out: {missing}[/yellow]")
     design = training.build_design(load_corpus(default_corpora(args.data)))
     if args.without:
         views = set(args.without)

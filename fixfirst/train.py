@@ -21,7 +21,14 @@ from pathlib import Path
 import sklearn
 
 from fixfirst.analyze.learned import training
-from fixfirst.analyze.learned.corpus import DEFAULT_DATA, REPO_DATA, data_fingerprint, default_corpora, load_corpus
+from fixfirst.analyze.learned.corpus import (
+    DEFAULT_DATA,
+    REPO_DATA,
+    data_fingerprint,
+    default_corpora,
+    load_corpus,
+    missing_corpora,
+)
 from fixfirst.analyze.learned.features import OUTCOME_SPACE, SENTIMENT_SPACE, TURN_SPACE
 from fixfirst.analyze.learned.reading import MODEL_DIR
 from fixfirst.analyze.lexicon import BUILTIN_LEXICON_DIR
@@ -53,7 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where the model files go")
     parser.add_argument("--cv", action="store_true", help="also run grouped cross-validation (slower)")
+    parser.add_argument("--allow-missing", action="store_true",
+                        help="train on the corpora that are present (never for the shipped models)")
     args = parser.parse_args(argv)
+    missing = missing_corpora(args.data)
+    if missing and not args.allow_missing:
+        print("error: labelled data not found, models left as they are:\n  " + "\n  ".join(missing)
+              + "\npoint --data at the shared data folder (or pass --allow-missing)", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     specs = default_corpora(args.data)
     examples = load_corpus(specs)

@@ -76,6 +76,16 @@ def test_training_is_deterministic_and_files_round_trip(tmp_path: Path) -> None:
     assert first.meta["fingerprint"] != loaded.fingerprint
 
 
+def test_training_without_the_shared_data_stops_before_writing_a_model(tmp_path: Path, capsys) -> None:
+    from fixfirst import train
+
+    out = tmp_path / "model"
+    assert train.main(["--data", str(tmp_path / "no-shared-data"), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "twitter_care: " in error and "multiturn: " in error and "written: " not in error
+    assert not out.exists()
+
+
 def test_fitted_outcome_model_separates_what_it_learned() -> None:
     design = tiny_design()
     models = training.fit(design, inner_folds=2)

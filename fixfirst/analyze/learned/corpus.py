@@ -38,8 +38,9 @@ class CorpusSpec:
     calibrates: bool = True
 
 
-def default_corpora(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> tuple[CorpusSpec, ...]:
-    specs = (
+def all_corpora(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> tuple[CorpusSpec, ...]:
+    """Every corpus the shipped models learn from, whether or not its files are here."""
+    return (
         CorpusSpec(
             "twitter_care",
             data / "twitter_care" / "conversations.jsonl",
@@ -51,7 +52,22 @@ def default_corpora(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> t
         CorpusSpec("written", repo_data / "written" / "conversations.jsonl",
                    repo_data / "written" / "labels_gold.jsonl", calibrates=False),
     )
-    return tuple(spec for spec in specs if spec.labels.exists())
+
+
+def default_corpora(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> tuple[CorpusSpec, ...]:
+    """The corpora whose gold is present (the speaker-role model learns from whatever there is)."""
+    return tuple(spec for spec in all_corpora(data, repo_data) if spec.labels.exists())
+
+
+def missing_corpora(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> list[str]:
+    """``name: path`` of each corpus whose files are absent. Training the shipped models or scoring
+    them without one would silently give a weaker model or a table that leaves a corpus out."""
+    return [
+        f"{spec.name}: {path}"
+        for spec in all_corpora(data, repo_data)
+        for path in (spec.conversations, spec.labels)
+        if not path.exists()
+    ]
 
 
 @dataclass(slots=True)

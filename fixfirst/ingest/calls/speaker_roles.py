@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -165,12 +166,17 @@ def train(data: Path, repo_data: Path) -> tuple[LinearModel, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from fixfirst.analyze.learned.corpus import DEFAULT_DATA, REPO_DATA
+    from fixfirst.analyze.learned.corpus import DEFAULT_DATA, REPO_DATA, missing_corpora
 
     parser = argparse.ArgumentParser(description="Rebuild the mono-call speaker-role model.")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--allow-missing", action="store_true", help="learn from the corpora that are present")
     args = parser.parse_args(argv)
+    missing = missing_corpora(args.data, REPO_DATA)
+    if missing and not args.allow_missing:
+        print("error: labelled data not found, model left as it is:\n  " + "\n  ".join(missing), file=sys.stderr)
+        return 2
     model, report = train(args.data, REPO_DATA)
     model.save(args.out, MODEL_NAME)
     print(json.dumps(report, indent=1))
