@@ -27,7 +27,7 @@ from fixfirst.analyze.learned.corpus import (
     data_fingerprint,
     default_corpora,
     load_corpus,
-    missing_corpora,
+    missing_corpora_error,
 )
 from fixfirst.analyze.learned.features import OUTCOME_SPACE, SENTIMENT_SPACE, TURN_SPACE
 from fixfirst.analyze.learned.reading import MODEL_DIR
@@ -58,15 +58,14 @@ def _commit() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
-    parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where the model files go")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR,
+                        help="where the model files go (the speaker-role model too, unless it is the package's)")
     parser.add_argument("--cv", action="store_true", help="also run grouped cross-validation (slower)")
     parser.add_argument("--allow-missing", action="store_true",
                         help="train on the corpora that are present (never for the shipped models)")
     args = parser.parse_args(argv)
-    missing = missing_corpora(args.data)
-    if missing and not args.allow_missing:
-        print("error: labelled data not found, models left as they are:\n  " + "\n  ".join(missing)
-              + "\npoint --data at the shared data folder (or pass --allow-missing)", file=sys.stderr)
+    if (error := missing_corpora_error(args.data)) and not args.allow_missing:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     started = time.perf_counter()
     specs = default_corpora(args.data)
@@ -113,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     models.save(args.out, meta)
     print(f"wrote {args.out} in {time.perf_counter() - started:.0f}s (fingerprint {models.meta['fingerprint']})")
     roles, report = speaker_roles.train(args.data, REPO_DATA)  # who says what, for mono calls
-    roles.save(speaker_roles.MODEL_DIR, speaker_roles.MODEL_NAME)
-    print(f"wrote {speaker_roles.MODEL_DIR} (turn roles, grouped CV accuracy {report['grouped_cv_accuracy']})")
+    roles_dir = speaker_roles.MODEL_DIR if args.out == MODEL_DIR else args.out  # --out: leave the shipped one
+    roles.save(roles_dir, speaker_roles.MODEL_NAME)
+    print(f"wrote {roles_dir} (turn roles, grouped CV accuracy {report['grouped_cv_accuracy']})")
     return 0
 
 

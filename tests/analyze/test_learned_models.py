@@ -86,6 +86,23 @@ def test_training_without_the_shared_data_stops_before_writing_a_model(tmp_path:
     assert not out.exists()
 
 
+def test_training_into_another_folder_leaves_the_shipped_models_alone(tmp_path: Path) -> None:
+    """``--out`` (an experiment) writes the speaker-role model there too, never into the package."""
+    from fixfirst import train
+    from fixfirst.analyze.learned.corpus import missing_corpora
+    from fixfirst.ingest.calls import speaker_roles
+
+    if missing_corpora():
+        pytest.skip("needs the labelled data in ../shared/data")
+    shipped = {p.name: p.read_bytes() for p in [*MODEL_DIR.iterdir(), *speaker_roles.MODEL_DIR.iterdir()]}
+    assert train.main(["--out", str(tmp_path)]) == 0
+    assert {p.name: p.read_bytes() for p in [*MODEL_DIR.iterdir(), *speaker_roles.MODEL_DIR.iterdir()]} == shipped
+    written = {p.name for p in tmp_path.iterdir()}
+    assert {"outcome.npz", "meta.json", f"{speaker_roles.MODEL_NAME}.npz"} <= written
+    # the same data and seed give the shipped weights (only the commit stamp in meta.json may differ)
+    assert (tmp_path / "outcome.npz").read_bytes() == shipped["outcome.npz"]
+
+
 def test_fitted_outcome_model_separates_what_it_learned() -> None:
     design = tiny_design()
     models = training.fit(design, inner_folds=2)

@@ -70,6 +70,15 @@ def missing_corpora(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> l
     ]
 
 
+def missing_corpora_error(data: Path = DEFAULT_DATA, repo_data: Path = REPO_DATA) -> str | None:
+    """What a trainer prints before refusing to overwrite a shipped model, or None when all is here."""
+    missing = missing_corpora(data, repo_data)
+    if not missing:
+        return None
+    return ("labelled data not found, models left as they are:\n  " + "\n  ".join(missing)
+            + "\npoint --data at the shared data folder (or pass --allow-missing)")
+
+
 @dataclass(slots=True)
 class Example:
     corpus: str

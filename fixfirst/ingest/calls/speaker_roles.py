@@ -166,16 +166,15 @@ def train(data: Path, repo_data: Path) -> tuple[LinearModel, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from fixfirst.analyze.learned.corpus import DEFAULT_DATA, REPO_DATA, missing_corpora
+    from fixfirst.analyze.learned.corpus import DEFAULT_DATA, REPO_DATA, missing_corpora_error
 
     parser = argparse.ArgumentParser(description="Rebuild the mono-call speaker-role model.")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--allow-missing", action="store_true", help="learn from the corpora that are present")
     args = parser.parse_args(argv)
-    missing = missing_corpora(args.data, REPO_DATA)
-    if missing and not args.allow_missing:
-        print("error: labelled data not found, model left as it is:\n  " + "\n  ".join(missing), file=sys.stderr)
+    if (error := missing_corpora_error(args.data, REPO_DATA)) and not args.allow_missing:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     model, report = train(args.data, REPO_DATA)
     model.save(args.out, MODEL_NAME)
