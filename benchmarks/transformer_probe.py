@@ -27,7 +27,8 @@ from sklearn.model_selection import GroupKFold
 
 from fixfirst.analyze.learned import training
 from fixfirst.analyze.learned.corpus import DEFAULT_DATA, default_corpora, load_corpus
-from fixfirst.analyze.learned.evaluation import score_outcomes
+from fixfirst.analyze.learned.evaluation import precision_recall_f1, score_outcomes
+from fixfirst.analyze.learned.linear import softmax
 from fixfirst.analyze.learned.training import BEHAVIOURS, OUTCOMES, best_threshold
 
 OPENING_TOKENS = 64
@@ -125,18 +126,14 @@ def _behaviour_table(design, scores: dict[str, np.ndarray], fold: np.ndarray, ma
             threshold = best_threshold(scores[b][other], truth_all[other] == 1)
             flags[fold == k] = scores[b][fold == k] >= threshold
         known = mask & (truth_all >= 0)
-        truth, predicted = truth_all[known] == 1, flags[known]
-        tp = float((truth & predicted).sum())
-        f1 = 2 * tp / (truth.sum() + predicted.sum()) if truth.sum() + predicted.sum() else 0.0
-        out[b] = (round(f1, 3), int(truth.sum()))
+        stats = precision_recall_f1(truth_all[known] == 1, flags[known])
+        out[b] = (round(stats["f1"], 3), stats["positives"])
     return out
 
 
 def _transformer_run(design: training.Design, oof) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """One fine-tuning run's outcome probabilities and each contact's best-turn behaviour score."""
-    logits = oof["outcome_logits"]
-    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
-    proba /= proba.sum(axis=1, keepdims=True)
+    proba = softmax(oof["outcome_logits"])
     scores = {b: np.zeros(len(design.examples)) for b in BEHAVIOURS}
     for j, b in enumerate(BEHAVIOURS):
         eligible = design.turn_eligible[b]

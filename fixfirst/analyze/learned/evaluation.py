@@ -14,7 +14,7 @@ from fixfirst.analyze.learned.training import BEHAVIOURS, OUTCOMES, SENTIMENTS, 
 RELIABILITY_BINS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
 
 
-def _prf(truth: np.ndarray, predicted: np.ndarray) -> dict:
+def precision_recall_f1(truth: np.ndarray, predicted: np.ndarray) -> dict:
     tp = int((truth & predicted).sum())
     fp = int((~truth & predicted).sum())
     fn = int((truth & ~predicted).sum())
@@ -45,7 +45,7 @@ def score_outcomes(y: np.ndarray, proba: np.ndarray) -> dict:
     predicted = np.array(OUTCOMES)[proba.argmax(axis=1)]
     per, f1s = {}, []
     for label in OUTCOMES:
-        stats = _prf(y == label, predicted == label)
+        stats = precision_recall_f1(y == label, predicted == label)
         per[label] = stats
         if stats["positives"]:
             f1s.append(stats["f1"])
@@ -70,7 +70,7 @@ def score_corpus(design: Design, cv: dict, mask: np.ndarray) -> dict:
     behaviours = {}
     for b in BEHAVIOURS:
         rows = mask & (design.behaviour_y[b] >= 0)
-        behaviours[b] = _prf(design.behaviour_y[b][rows] == 1, cv["behaviour_flags"][b][rows])
+        behaviours[b] = precision_recall_f1(design.behaviour_y[b][rows] == 1, cv["behaviour_flags"][b][rows])
     report["behaviours"] = behaviours
     rows = mask & (design.start_y != "")
     start = np.array(SENTIMENTS)[cv["start_proba"][rows].argmax(axis=1)]
