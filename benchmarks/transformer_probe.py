@@ -23,7 +23,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
 
 from fixfirst.analyze.learned import training
 from fixfirst.analyze.learned.corpus import DEFAULT_DATA, default_corpora, load_corpus
@@ -64,17 +63,17 @@ def _turn_ids(tok, doc, index: int) -> list[int]:
     return [cls, *own, sep, *context, sep]
 
 
-def _ragged(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def _ragged(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(r) for r in rows])
-    return np.concatenate([np.array(r, dtype=np.int32) for r in rows]), offsets
+    return np.concatenate(rows).astype(np.int32), offsets
 
 
 def folds_of(design: training.Design, folds: int) -> np.ndarray:
     """The fold of every example, exactly as ``training.cross_validate`` splits them."""
     fold = np.zeros(len(design.examples), dtype=np.int32)
-    for k, (_, test_at) in enumerate(GroupKFold(folds).split(np.arange(len(design.examples)), groups=design.groups)):
-        fold[test_at] = k
+    for k, (_, test_index) in enumerate(training.outer_folds(design, folds, np.arange(len(design.examples)))):
+        fold[test_index] = k
     return fold
 
 
@@ -86,7 +85,7 @@ def prepare(args: argparse.Namespace) -> int:
     design = training.build_design(load_corpus(default_corpora(args.data)))
     outcome_rows = [_outcome_ids(tok, e.doc, e.doc.conversation.channel or "unknown") for e in design.examples]
     turn_rows = [_turn_ids(tok, e.doc, t.index) for e in design.examples for t in e.doc.turns]
-    used = np.unique(np.concatenate([np.concatenate(outcome_rows), np.concatenate([np.array(r) for r in turn_rows])]))
+    used = np.unique(np.concatenate([*outcome_rows, *turn_rows]))
     remap = np.full(tok.get_vocab_size(), -1, dtype=np.int32)
     remap[used] = np.arange(len(used), dtype=np.int32)
     weights = load_file(str(args.model_dir / "model.safetensors"))
@@ -97,8 +96,8 @@ def prepare(args: argparse.Namespace) -> int:
     config = json.loads((args.model_dir / "config.json").read_text())
     config["vocab_size"] = int(len(used))
     (args.out / "config.json").write_text(json.dumps(config, indent=1))
-    o_ids, o_off = _ragged([list(remap[r]) for r in outcome_rows])
-    t_ids, t_off = _ragged([list(remap[r]) for r in turn_rows])
+    o_ids, o_off = _ragged([remap[r] for r in outcome_rows])
+    t_ids, t_off = _ragged([remap[r] for r in turn_rows])
     known = np.stack([design.behaviour_y[b][design.turn_owner] >= 0 for b in BEHAVIOURS], axis=1)
     eligible = np.stack([design.turn_eligible[b] for b in BEHAVIOURS], axis=1)
     np.savez_compressed(

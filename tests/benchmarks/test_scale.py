@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from fixfirst.ingest import read_sources
 from fixfirst.model import Conversation
 
-SCALE = Path(__file__).resolve().parents[2] / "benchmarks" / "scale.py"
 
-
-def _scale_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fixfirst_bench_scale", SCALE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_copies_share_no_customer_twitter_threads_included(tmp_path: Path) -> None:
-    scale = _scale_module()
+def test_copies_share_no_customer_twitter_threads_included(tmp_path: Path, benchmark_script) -> None:
+    scale = benchmark_script("scale")
     base = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in scale.SOURCES)
     conversations, surveys = scale.build_corpus(2 * base, tmp_path)
     read = [item for item in read_sources([conversations], "auto", redact=False) if isinstance(item, Conversation)]
@@ -43,8 +29,10 @@ def test_copies_share_no_customer_twitter_threads_included(tmp_path: Path) -> No
     assert surveys.read_text(encoding="utf-8").count("-x1") > 0
 
 
-def test_targets_name_the_figure_and_the_reason_of_what_is_not_met(capsys: pytest.CaptureFixture[str]) -> None:
-    scale = _scale_module()
+def test_targets_name_the_figure_and_the_reason_of_what_is_not_met(
+    capsys: pytest.CaptureFixture[str], benchmark_script
+) -> None:
+    scale = benchmark_script("scale")
     stage, page = scale.Stage, scale.PageTiming
     small = scale.SizeResult(100_000, [stage("ingest", 100.0, 150.0, 150.0), stage("analyze", 120.0, 230.0, 265.0),
                                        stage("ingest surveys", 9.0, 15.0, 180.0), stage("report", 70.0, 70.0, 420.0)])

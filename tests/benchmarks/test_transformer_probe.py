@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
 from fixfirst.analyze.artifacts import build_artifacts
@@ -14,17 +9,6 @@ from fixfirst.analyze.lexicon import load_lexicon
 from fixfirst.model import Conversation, Role, Turn
 
 tokenizers = pytest.importorskip("tokenizers")  # installed with the calls extra (faster-whisper)
-
-PROBE = Path(__file__).resolve().parents[2] / "benchmarks" / "transformer_probe.py"
-
-
-def _probe() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fixfirst_bench_transformer_probe", PROBE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _word_tokenizer(words: set[str]):
@@ -51,8 +35,8 @@ def _long_call():
     return build_artifacts(conversation, load_lexicon()), _word_tokenizer(words)
 
 
-def test_outcome_input_keeps_the_opening_and_the_end_of_a_long_call() -> None:
-    probe = _probe()
+def test_outcome_input_keeps_the_opening_and_the_end_of_a_long_call(benchmark_script) -> None:
+    probe = benchmark_script("transformer_probe")
     doc, tok = _long_call()
     ids = probe._outcome_ids(tok, doc, "phone")
     words = [tok.id_to_token(i) for i in ids]
@@ -63,8 +47,8 @@ def test_outcome_input_keeps_the_opening_and_the_end_of_a_long_call() -> None:
     assert "filler1" not in words  # the middle of the call is what gives way
 
 
-def test_turn_input_reads_the_turn_first_then_the_three_turns_before_it() -> None:
-    probe = _probe()
+def test_turn_input_reads_the_turn_first_then_the_three_turns_before_it(benchmark_script) -> None:
+    probe = benchmark_script("transformer_probe")
     doc, tok = _long_call()
     words = [tok.id_to_token(i) for i in probe._turn_ids(tok, doc, 200)]
     assert words[:10] == ["[CLS]", "agent:", *CLOSING, "[SEP]"]

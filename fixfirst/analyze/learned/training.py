@@ -16,7 +16,7 @@ Everything is deterministic: liblinear with a fixed seed, folds by sorted group.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -263,6 +263,14 @@ def fit(design: Design, train: np.ndarray | None = None, inner_folds: int = INNE
     return _calibrate(design, _fit_models(design, train), train, inner_folds)
 
 
+def outer_folds(design: Design, folds: int, held: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The (train, test) example indices of each outer fold over ``held``: whole groups left out.
+    One function, so anything that must score the same folds (``benchmarks/transformer_probe.py``)
+    splits exactly as the cross-validation does."""
+    for train_at, test_at in GroupKFold(folds).split(held, groups=design.groups[held]):
+        yield held[train_at], held[test_at]
+
+
 def cross_validate(
     design: Design,
     folds: int = OUTER_FOLDS,
@@ -290,8 +298,7 @@ def cross_validate(
     held = np.arange(n) if always_train is None else np.flatnonzero(~always_train)
     scored = np.zeros(n, bool)
     scored[held] = True
-    for train_at, test_at in GroupKFold(folds).split(held, groups=design.groups[held]):
-        train_index, test_index = held[train_at], held[test_at]
+    for train_index, test_index in outer_folds(design, folds, held):
         train = np.zeros(n, bool)
         if fraction < 1.0:
             kept = rng.permutation(train_index)[: max(1, int(round(len(train_index) * fraction)))]
